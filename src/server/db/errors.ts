@@ -1,0 +1,19 @@
+// Recognizing PostgreSQL errors that services turn into domain errors.
+
+type PgError = { code?: string; constraint?: string };
+
+function pgErrorOf(error: unknown): PgError | undefined {
+  let current: unknown = error;
+  // Drizzle wraps driver errors; the PostgreSQL error is the cause.
+  for (let depth = 0; depth < 3 && current && typeof current === "object"; depth++) {
+    const candidate = current as PgError & { cause?: unknown };
+    if (typeof candidate.code === "string" && candidate.code.length === 5) return candidate;
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pg = pgErrorOf(error);
+  return pg?.code === "23505" && (constraint === undefined || pg.constraint === constraint);
+}

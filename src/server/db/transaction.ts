@@ -1,0 +1,47 @@
+// The units of work: every database access of a request runs in one of these transactions.
+// withTenant sets the tenant for row-level security; the others leave it unset.
+import type pg from "pg";
+import { type Database, type Db, drizzleOn } from "./client.js";
+import { APP_ROLE_NAME, PLATFORM_ROLE_NAME } from "./roles.js";
+
+async function inTransaction<T>(
+  pool: pg.Pool,
+  role: string,
+  tenantId: string | null,
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    // One round trip: the role and the tenant last exactly as long as the transaction.
+    const tenant = tenantId === null ? "" : `SELECT set_config('app.organization_id', ${client.escapeLiteral(tenantId)}, true);`;
+    await client.query(`BEGIN; SET LOCAL ROLE ${role}; ${tenant}`);
+    const result = await work(drizzleOn(client));
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A transaction scoped to one organization: tenant tables show and accept only its rows. */
+export function withTenant<T>(db: Database, organizationId: string, work: (tx: Db) => Promise<T>): Promise<T> {
+  return inTransaction(db.appPool, APP_ROLE_NAME, organizationId, work);
+}
+
+/** A transaction with no tenant: for account tables (users, sessions); tenant tables show nothing. */
+export function withAccount<T>(db: Database, work: (tx: Db) => Promise<T>): Promise<T> {
+  return inTransaction(db.appPool, APP_ROLE_NAME, null, work);
+}
+
+/** A cross-tenant transaction for platform work: super admin, invitation tokens, a user's memberships. */
+export function withPlatform<T>(db: Database, work: (tx: Db) => Promise<T>): Promise<T> {
+  return inTransaction(db.platformPool, PLATFORM_ROLE_NAME, null, work);
+}
+
+/** Switches an open transaction to another tenant, e.g. right after creating an organization. */
+export async function enterTenant(tx: Db, organizationId: string): Promise<void> {
+  await tx.$client.query("SELECT set_config('app.organization_id', $1, true)", [organizationId]);
+}

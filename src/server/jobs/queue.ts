@@ -1,0 +1,64 @@
+// The durable job queue (pg-boss, in the same PostgreSQL). Jobs are enqueued inside the unit of
+// work that causes them (outbox), so a rolled-back change never sends its email.
+import PgBoss from "pg-boss";
+import type { Db } from "../db/client.js";
+import { JOB_QUEUES, type JobName, type JobPayloads } from "./registry.js";
+
+const POLL_INTERVAL_SECONDS = 0.5;
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], meta: { id: string; retryCount: number }) => Promise<void>;
+
+export type Jobs = {
+  /** Enqueue inside the caller's transaction: the job exists only if that transaction commits. */
+  enqueue<N extends JobName>(tx: Db, name: N, payload: JobPayloads[N]): Promise<void>;
+  register<N extends JobName>(name: N, handler: JobHandler<N>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Creates pg-boss's tables and our queues; run by the migration step as the owner. */
+export async function installJobQueueSchema(ownerUrl: string): Promise<void> {
+  const boss = new PgBoss({ connectionString: ownerUrl, supervise: false, schedule: false, max: 1 });
+  boss.on("error", () => {});
+  await boss.start();
+  try {
+    for (const [name, options] of Object.entries(JOB_QUEUES)) await boss.createQueue(name, { name, ...options });
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}
+
+export function createJobQueue(ownerUrl: string, onError: (error: unknown) => void): Jobs {
+  const boss = new PgBoss({ connectionString: ownerUrl, max: 4, migrate: false });
+  boss.on("error", onError);
+  const handlers = new Map<JobName, JobHandler<JobName>>();
+  let started = false;
+
+  return {
+    async enqueue(tx, name, payload) {
+      await boss.send(name, payload as object, {
+        db: {
+          executeSql: async (text: string, values: unknown[]) => {
+            const result = await tx.$client.query(text, values);
+            return { rows: result.rows };
+          },
+        },
+      });
+    },
+    register(name, handler) {
+      handlers.set(name, handler as JobHandler<JobName>);
+    },
+    async start() {
+      await boss.start();
+      started = true;
+      for (const [name, handler] of handlers) {
+        await boss.work(name, { pollingIntervalSeconds: POLL_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
+          for (const job of jobs) await handler(job.data as never, { id: job.id, retryCount: job.retryCount });
+        });
+      }
+    },
+    async stop() {
+      if (started) await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// Every job the platform runs: its queue options and the shape of its payload.
+import type { OutgoingMail } from "../modules/mail/mailer.js";
+
+export type JobPayloads = {
+  "mail.send": OutgoingMail;
+};
+
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUES: Record<JobName, { retryLimit: number; retryDelay: number; retryBackoff: boolean }> = {
+  "mail.send": { retryLimit: 8, retryDelay: 5, retryBackoff: true },
+};
