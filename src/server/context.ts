@@ -3,8 +3,8 @@
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
-import type { Jobs } from "./jobs/queue.js";
 import type { BruteForceGuard } from "./http/brute-force.js";
+import type { Jobs } from "./jobs/queue.js";
 
 export type Clock = { now: () => Date };
 

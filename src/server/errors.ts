@@ -49,7 +49,11 @@ export abstract class DomainError extends Error {
 export class Invalid extends DomainError {
   readonly status = 422;
   readonly title = "Invalid request";
-  constructor(code: ErrorCode, message: string, readonly errors: FieldError[] = []) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(code, message);
   }
 }

@@ -12,7 +12,10 @@ export function uniqueEmail(label = "user"): string {
   return `${label}-${randomBytes(4).toString("hex")}@example.com`;
 }
 
-export async function createOrgWithOwner(t: TestPlatform, overrides: Partial<{ email: string; password: string; name: string; organizationName: string }> = {}): Promise<TestOrgOwner> {
+export async function createOrgWithOwner(
+  t: TestPlatform,
+  overrides: Partial<{ email: string; password: string; name: string; organizationName: string }> = {},
+): Promise<TestOrgOwner> {
   const input = {
     email: overrides.email ?? uniqueEmail("owner"),
     password: overrides.password ?? "correct horse battery staple",
@@ -43,7 +46,14 @@ export async function addTeammate(t: TestPlatform, owner: TestOrgOwner, role: Ro
   const name = `Teammate ${label}`;
   const accepted = await t.api.post(`/api/v1/invitations/${token}/accept`, { name, password });
   expect(accepted.status, accepted.text).toBe(200);
-  return { userId: await userIdOf(t, accepted.body.accessToken), email, password, name, accessToken: accepted.body.accessToken, refreshToken: accepted.body.refreshToken };
+  return {
+    userId: await userIdOf(t, accepted.body.accessToken),
+    email,
+    password,
+    name,
+    accessToken: accepted.body.accessToken,
+    refreshToken: accepted.body.refreshToken,
+  };
 }
 
 async function userIdOf(t: TestPlatform, accessToken: string): Promise<string> {

@@ -43,10 +43,9 @@ export default async function setup(project: TestProject) {
   project.provide("templateDatabase", templateDatabase);
 
   return async () => {
-    const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'sbtest\\_%' OR datname = $1`,
-      [templateDatabase],
-    );
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'sbtest\\_%' OR datname = $1`, [
+      templateDatabase,
+    ]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
     await admin.end();
     if (stopEmbedded) await stopEmbedded();

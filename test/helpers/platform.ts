@@ -6,7 +6,7 @@ import pino from "pino";
 import { inject } from "vitest";
 import { loadConfig } from "../../src/server/config.js";
 import type { Clock } from "../../src/server/context.js";
-import { startPlatform, type Platform } from "../../src/server/platform.js";
+import { type Platform, startPlatform } from "../../src/server/platform.js";
 import { type ApiClient, createApiClient } from "./api.js";
 import { startMailServer, type TestMailServer } from "./smtp.js";
 

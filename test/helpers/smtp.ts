@@ -15,7 +15,13 @@ export type TestMailServer = {
 function toReceived(parsed: ParsedMail): ReceivedMail {
   const to = Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(", ") : (parsed.to?.text ?? "");
   const text = parsed.text ?? "";
-  return { to: to.toLowerCase(), subject: parsed.subject ?? "", text, html: typeof parsed.html === "string" ? parsed.html : "", links: text.match(/https?:\/\/\S+/g) ?? [] };
+  return {
+    to: to.toLowerCase(),
+    subject: parsed.subject ?? "",
+    text,
+    html: typeof parsed.html === "string" ? parsed.html : "",
+    links: text.match(/https?:\/\/\S+/g) ?? [],
+  };
 }
 
 export async function startMailServer(): Promise<TestMailServer> {
@@ -51,7 +57,8 @@ export async function startMailServer(): Promise<TestMailServer> {
           return found;
         }
         const remaining = deadline - Date.now();
-        if (remaining <= 0) throw new Error(`no mail to ${to} within ${timeoutMs} ms (received: ${messages.map((m) => `${m.to}: ${m.subject}`).join("; ") || "none"})`);
+        if (remaining <= 0)
+          throw new Error(`no mail to ${to} within ${timeoutMs} ms (received: ${messages.map((m) => `${m.to}: ${m.subject}`).join("; ") || "none"})`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(remaining, 250));
           waiters.push(() => {

@@ -1,8 +1,7 @@
 // Migrations run at start under an advisory lock: instances starting together do not race,
 // and a second run changes nothing.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrateDatabase } from "../../src/server/db/migrate.js";
 
 let url: string;

@@ -39,8 +39,8 @@ describe("row-level security", () => {
       tx.insert(memberships).values({ organizationId: b.organizationId, userId: a.userId, role: "owner" }),
     );
     await expect(attempt).rejects.toThrow();
-    const [{ n }] = (await t.ownerQuery<{ n: number }>("SELECT count(*)::int AS n FROM memberships WHERE organization_id = $1", [b.organizationId])).rows;
-    expect(n).toBe(1);
+    const { rows } = await t.ownerQuery<{ n: number }>("SELECT count(*)::int AS n FROM memberships WHERE organization_id = $1", [b.organizationId]);
+    expect(rows[0]?.n).toBe(1);
   });
 
   it("a tenant cannot update or delete another tenant's rows", async () => {
@@ -48,7 +48,9 @@ describe("row-level security", () => {
       tx.$client.query("UPDATE organizations SET name = 'hijacked' WHERE id = $1", [b.organizationId]),
     );
     expect(updated.rowCount).toBe(0);
-    const deleted = await withTenant(t.platform.ctx.db, a.organizationId, (tx) => tx.$client.query("DELETE FROM memberships WHERE organization_id = $1", [b.organizationId]));
+    const deleted = await withTenant(t.platform.ctx.db, a.organizationId, (tx) =>
+      tx.$client.query("DELETE FROM memberships WHERE organization_id = $1", [b.organizationId]),
+    );
     expect(deleted.rowCount).toBe(0);
     const { rows } = await t.ownerQuery<{ name: string }>("SELECT name FROM organizations WHERE id = $1", [b.organizationId]);
     expect(rows[0]?.name).toBe("Bravo Plumbing");

@@ -10,7 +10,7 @@ const { values } = parseArgs({ options: { email: { type: "string" }, name: { typ
 const config = loadConfig({ ...process.env, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined, LOG_LEVEL: "warn" });
 const email = values.email ?? process.env.ADMIN_EMAIL;
 if (!email) {
-  console.error("Usage: npm run admin:create -- --email you@example.com [--name \"Your Name\"]");
+  console.error('Usage: npm run admin:create -- --email you@example.com [--name "Your Name"]');
   process.exit(2);
 }
 let password = process.env.ADMIN_PASSWORD;

@@ -1,8 +1,8 @@
 // The two database roles the running app uses; neither owns a table. Tenant work runs as
 // APP_ROLE under row-level security; PLATFORM_ROLE serves the few cross-tenant lookups.
 import { sql } from "drizzle-orm";
-import { pgPolicy, pgRole } from "drizzle-orm/pg-core";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { pgPolicy, pgRole } from "drizzle-orm/pg-core";
 
 export const APP_ROLE_NAME = "switchboard_app";
 export const PLATFORM_ROLE_NAME = "switchboard_platform";

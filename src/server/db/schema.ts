@@ -1,6 +1,7 @@
 // Every table, re-exported from the feature that owns it.
-export * from "../modules/auth/schema.js";
+
 export * from "../modules/audit/schema.js";
+export * from "../modules/auth/schema.js";
 export * from "../modules/mail/schema.js";
 export * from "../modules/organizations/schema.js";
 export * from "../modules/plans/schema.js";

@@ -4,12 +4,7 @@ import type pg from "pg";
 import { type Database, type Db, drizzleOn } from "./client.js";
 import { APP_ROLE_NAME, PLATFORM_ROLE_NAME } from "./roles.js";
 
-async function inTransaction<T>(
-  pool: pg.Pool,
-  role: string,
-  tenantId: string | null,
-  work: (tx: Db) => Promise<T>,
-): Promise<T> {
+async function inTransaction<T>(pool: pg.Pool, role: string, tenantId: string | null, work: (tx: Db) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     // One round trip: the role and the tenant last exactly as long as the transaction.

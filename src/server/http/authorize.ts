@@ -6,8 +6,8 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { Forbidden, NotFound, Unauthorized } from "../errors.js";
 import { authenticateAccessToken } from "../modules/auth/sessions.js";
-import { findOrgAccess } from "../modules/organizations/service.js";
 import { type Permission, roleAllows } from "../modules/organizations/permissions.js";
+import { findOrgAccess } from "../modules/organizations/service.js";
 import type { AppEnv } from "./env.js";
 
 const MAX_ID_LENGTH = 64;

@@ -23,7 +23,9 @@ export const WEB_CONTENT_SECURITY_POLICY = [
 export function mountWebApp(app: Hono<AppEnv>, webRoot: string) {
   const indexFile = path.join(webRoot, "index.html");
   const built = existsSync(indexFile);
-  const indexHtml = built ? readFileSync(indexFile, "utf8") : "<!doctype html><title>Switchboard</title><p>The web app is not built. Run <code>npm run build:web</code>.</p>";
+  const indexHtml = built
+    ? readFileSync(indexFile, "utf8")
+    : "<!doctype html><title>Switchboard</title><p>The web app is not built. Run <code>npm run build:web</code>.</p>";
   app.use("/assets/*", serveStatic({ root: path.relative(process.cwd(), webRoot) || "." }));
   app.use("/assets/*", async (c, next) => {
     await next();

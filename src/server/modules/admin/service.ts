@@ -5,9 +5,9 @@ import type { AppContext } from "../../context.js";
 import { withAccount, withPlatform } from "../../db/transaction.js";
 import type { RequestMeta } from "../../http/request-meta.js";
 import { recordAudit } from "../audit/service.js";
+import { hashPassword } from "../auth/passwords.js";
 import { users } from "../auth/schema.js";
 import { findUserByEmail, insertUser } from "../auth/service.js";
-import { hashPassword } from "../auth/passwords.js";
 import { devMailbox } from "../mail/schema.js";
 import { memberships, organizations } from "../organizations/schema.js";
 import { plans } from "../plans/schema.js";
@@ -93,7 +93,15 @@ export async function listDevMailbox(ctx: AppContext, query: { to?: string } & P
       .orderBy(desc(devMailbox.createdAt))
       .limit(query.limit)
       .offset(query.offset);
-    return rows.map((row) => ({ id: row.id, to: row.to, from: row.from, subject: row.subject, text: row.text, html: row.html, createdAt: row.createdAt.toISOString() }));
+    return rows.map((row) => ({
+      id: row.id,
+      to: row.to,
+      from: row.from,
+      subject: row.subject,
+      text: row.text,
+      html: row.html,
+      createdAt: row.createdAt.toISOString(),
+    }));
   });
 }
 
@@ -109,7 +117,10 @@ export async function ensureSuperAdmin(ctx: AppContext, input: { email: string; 
     if (existing?.isSuperAdmin) return { userId: existing.id, created: false };
     let userId: string;
     if (existing) {
-      await tx.update(users).set({ isSuperAdmin: true, passwordHash: await hashPassword(input.password), updatedAt: now }).where(eq(users.id, existing.id));
+      await tx
+        .update(users)
+        .set({ isSuperAdmin: true, passwordHash: await hashPassword(input.password), updatedAt: now })
+        .where(eq(users.id, existing.id));
       userId = existing.id;
     } else {
       const user = await insertUser(tx, { email, name: input.name ?? "Platform admin", password: input.password, verified: true }, now);

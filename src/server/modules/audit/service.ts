@@ -2,8 +2,8 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
-import { withTenant } from "../../db/transaction.js";
 import { newId } from "../../db/ids.js";
+import { withTenant } from "../../db/transaction.js";
 import type { RequestMeta } from "../../http/request-meta.js";
 import { auditLog } from "./schema.js";
 

@@ -7,7 +7,12 @@ export function verifyEmailMessage(appUrl: string, to: string, name: string, tok
     to,
     subject: isChange ? "Confirm your new email address" : "Verify your email for Switchboard",
     heading: isChange ? "Confirm your new email address" : `Welcome to Switchboard, ${name}`,
-    paragraphs: [isChange ? "Confirm that this is the address you want to use to sign in to Switchboard." : "Confirm your email address to finish setting up your account.", "This link works once and expires in 24 hours."],
+    paragraphs: [
+      isChange
+        ? "Confirm that this is the address you want to use to sign in to Switchboard."
+        : "Confirm your email address to finish setting up your account.",
+      "This link works once and expires in 24 hours.",
+    ],
     action: { label: isChange ? "Confirm email address" : "Verify email", url: `${appUrl}/verify-email?token=${encodeURIComponent(token)}` },
   });
 }
@@ -17,7 +22,10 @@ export function resetPasswordMessage(appUrl: string, to: string, token: string):
     to,
     subject: "Reset your Switchboard password",
     heading: "Reset your password",
-    paragraphs: ["Someone asked to reset the password of this Switchboard account. If it was you, choose a new password below.", "This link works once and expires in 1 hour. If you did not ask for it, ignore this email."],
+    paragraphs: [
+      "Someone asked to reset the password of this Switchboard account. If it was you, choose a new password below.",
+      "This link works once and expires in 1 hour. If you did not ask for it, ignore this email.",
+    ],
     action: { label: "Choose a new password", url: `${appUrl}/reset-password?token=${encodeURIComponent(token)}` },
   });
 }
@@ -27,7 +35,10 @@ export function passwordChangedMessage(to: string): OutgoingMail {
     to,
     subject: "Your Switchboard password was changed",
     heading: "Your password was changed",
-    paragraphs: ["The password of your Switchboard account was just changed and your other sessions were signed out.", "If this was not you, reset your password now and contact support."],
+    paragraphs: [
+      "The password of your Switchboard account was just changed and your other sessions were signed out.",
+      "If this was not you, reset your password now and contact support.",
+    ],
   });
 }
 

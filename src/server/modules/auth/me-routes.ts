@@ -4,8 +4,8 @@ import { requireUser } from "../../http/authorize.js";
 import { requestMeta } from "../../http/request-meta.js";
 import { bearerSecurity, newRouter } from "../../http/router.js";
 import { emailSchema, jsonBody, jsonContent, noContent, problemResponses, requiredText, timestampSchema } from "../../http/schemas.js";
-import { listOrganizationsOfUser } from "../organizations/service.js";
 import { organizationSchema } from "../organizations/routes.js";
+import { listOrganizationsOfUser } from "../organizations/service.js";
 import { MAX_PASSWORD_LENGTH, passwordSchema } from "./passwords.js";
 import { changePassword, getUser, requestEmailChange, updateProfile } from "./service.js";
 

@@ -10,8 +10,7 @@ import { bearerSecurity, newRouter } from "../../http/router.js";
 import { emailSchema, jsonBody, jsonContent, noContent, problemResponses, requiredText } from "../../http/schemas.js";
 import { MAX_PASSWORD_LENGTH, passwordSchema } from "./passwords.js";
 import { forgotPassword, resendVerification, resetPassword, signin, signOut, signOutEverywhere, signup, verifyEmail } from "./service.js";
-import { revokeSessionByRefreshToken, rotateRefreshToken, type TokenPair } from "./sessions.js";
-import { authenticateAccessToken } from "./sessions.js";
+import { authenticateAccessToken, revokeSessionByRefreshToken, rotateRefreshToken, type TokenPair } from "./sessions.js";
 import { REFRESH_TOKEN_TTL_SECONDS } from "./tokens.js";
 
 export const REFRESH_COOKIE = "sb_refresh";

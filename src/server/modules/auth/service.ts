@@ -46,7 +46,9 @@ async function spendOneTimeToken(tx: Db, token: string, purpose: "verify_email" 
   const [spent] = await tx
     .update(oneTimeTokens)
     .set({ usedAt: now })
-    .where(and(eq(oneTimeTokens.tokenHash, hashToken(token)), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt), gt(oneTimeTokens.expiresAt, now)))
+    .where(
+      and(eq(oneTimeTokens.tokenHash, hashToken(token)), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt), gt(oneTimeTokens.expiresAt, now)),
+    )
     .returning();
   return spent;
 }
@@ -56,7 +58,15 @@ export async function insertUser(tx: Db, input: { email: string; name: string; p
   try {
     const [user] = await tx
       .insert(users)
-      .values({ id: newId("usr"), email: input.email, name: input.name, passwordHash, emailVerifiedAt: input.verified ? now : null, createdAt: now, updatedAt: now })
+      .values({
+        id: newId("usr"),
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        emailVerifiedAt: input.verified ? now : null,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     if (!user) throw new Error("user insert returned nothing");
     return user;
@@ -97,7 +107,12 @@ export async function signin(ctx: AppContext, input: { email: string; password: 
   if (!user || !passwordMatches) {
     await ctx.bruteForce.record(limitKeys);
     await withAccount(ctx.db, (tx) =>
-      recordAudit(tx, { action: "auth.signin.failed", actorUserId: user?.id ?? null, metadata: { email: input.email, reason: user ? "wrong_password" : "unknown_email" } }, meta, now),
+      recordAudit(
+        tx,
+        { action: "auth.signin.failed", actorUserId: user?.id ?? null, metadata: { email: input.email, reason: user ? "wrong_password" : "unknown_email" } },
+        meta,
+        now,
+      ),
     );
     throw new Unauthorized("INVALID_CREDENTIALS", "The email or password is incorrect.");
   }
@@ -131,7 +146,12 @@ export async function verifyEmail(ctx: AppContext, token: string, meta: RequestM
       if (isUniqueViolation(error, "users_email_lower_key")) throw emailTaken();
       throw error;
     }
-    await recordAudit(tx, { action: "auth.email.changed", actorUserId: user.id, targetType: "user", targetId: user.id, metadata: { from: user.email, to: spent.email } }, meta, now);
+    await recordAudit(
+      tx,
+      { action: "auth.email.changed", actorUserId: user.id, targetType: "user", targetId: user.id, metadata: { from: user.email, to: spent.email } },
+      meta,
+      now,
+    );
     await ctx.jobs.enqueue(tx, "mail.send", emailChangedMessage(user.email, spent.email));
   });
 }
@@ -170,7 +190,10 @@ export async function resetPassword(ctx: AppContext, token: string, newPassword:
     const spent = await spendOneTimeToken(tx, token, "reset_password", now);
     if (!spent) throw new Invalid("TOKEN_INVALID", "This reset link is invalid, expired or already used. Ask for a new one.");
     // Following the emailed link proves the address, so it counts as verified.
-    await tx.update(users).set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now }).where(eq(users.id, spent.userId));
+    await tx
+      .update(users)
+      .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
+      .where(eq(users.id, spent.userId));
     // Any other reset links still out there stop working too.
     await tx
       .update(oneTimeTokens)
@@ -182,7 +205,12 @@ export async function resetPassword(ctx: AppContext, token: string, newPassword:
   });
 }
 
-export async function changePassword(ctx: AppContext, actor: AuthenticatedUser, input: { currentPassword: string; newPassword: string }, meta: RequestMeta): Promise<void> {
+export async function changePassword(
+  ctx: AppContext,
+  actor: AuthenticatedUser,
+  input: { currentPassword: string; newPassword: string },
+  meta: RequestMeta,
+): Promise<void> {
   const now = ctx.clock.now();
   const user = await withAccount(ctx.db, async (tx) => (await tx.select().from(users).where(eq(users.id, actor.id)))[0]);
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
@@ -197,18 +225,29 @@ export async function changePassword(ctx: AppContext, actor: AuthenticatedUser, 
   });
 }
 
-export async function requestEmailChange(ctx: AppContext, actor: AuthenticatedUser, input: { newEmail: string; password: string }, meta: RequestMeta): Promise<void> {
+export async function requestEmailChange(
+  ctx: AppContext,
+  actor: AuthenticatedUser,
+  input: { newEmail: string; password: string },
+  meta: RequestMeta,
+): Promise<void> {
   const now = ctx.clock.now();
   await withAccount(ctx.db, async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, actor.id)).for("update");
     if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
       throw new Invalid("INVALID_CREDENTIALS", "The password is incorrect.", [{ path: "body.password", message: "Incorrect password." }]);
     }
-    if (user.email.toLowerCase() === input.newEmail) throw new Invalid("VALIDATION_FAILED", "This is already your email address.", [{ path: "body.newEmail", message: "Same as the current address." }]);
+    if (user.email.toLowerCase() === input.newEmail)
+      throw new Invalid("VALIDATION_FAILED", "This is already your email address.", [{ path: "body.newEmail", message: "Same as the current address." }]);
     if (await findUserByEmail(tx, input.newEmail)) throw emailTaken();
     await tx.update(users).set({ pendingEmail: input.newEmail, updatedAt: now }).where(eq(users.id, user.id));
     const token = await createOneTimeToken(tx, user.id, "verify_email", input.newEmail, VERIFY_EMAIL_TTL_SECONDS, now);
-    await recordAudit(tx, { action: "auth.email.change_requested", actorUserId: user.id, targetType: "user", targetId: user.id, metadata: { to: input.newEmail } }, meta, now);
+    await recordAudit(
+      tx,
+      { action: "auth.email.change_requested", actorUserId: user.id, targetType: "user", targetId: user.id, metadata: { to: input.newEmail } },
+      meta,
+      now,
+    );
     await ctx.jobs.enqueue(tx, "mail.send", verifyEmailMessage(ctx.config.appUrl, input.newEmail, user.name, token, true));
   });
 }

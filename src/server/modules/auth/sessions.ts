@@ -110,7 +110,10 @@ export async function authenticateAccessToken(ctx: AppContext, token: string): P
 export async function revokeSessionByRefreshToken(ctx: AppContext, presented: string): Promise<void> {
   const now = ctx.clock.now();
   await withAccount(ctx.db, async (tx) => {
-    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashToken(presented)));
+    const [token] = await tx
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, hashToken(presented)));
     if (token) await revokeSession(tx, token.sessionId, "signed_out", now);
   });
 }

@@ -25,8 +25,19 @@ const invitationSchema = z
   })
   .openapi("Invitation");
 
-const invitationParams = orgIdParam.extend({ invitationId: z.string().max(64).openapi({ param: { name: "invitationId", in: "path" } }) });
-const tokenParam = z.object({ token: z.string().min(1).max(200).openapi({ param: { name: "token", in: "path" } }) });
+const invitationParams = orgIdParam.extend({
+  invitationId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "invitationId", in: "path" } }),
+});
+const tokenParam = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "token", in: "path" } }),
+});
 
 const listRoute = createRoute({
   method: "get",
@@ -102,10 +113,14 @@ const acceptRoute = createRoute({
   path: "/invitations/{token}/accept",
   tags: ["Team"],
   summary: "Accept an invitation",
-  description: "Signed in (Authorization header) as the invited address: joins with that account. Not signed in: send name and password to create the account; the answer then carries tokens.",
+  description:
+    "Signed in (Authorization header) as the invited address: joins with that account. Not signed in: send name and password to create the account; the answer then carries tokens.",
   request: {
     params: tokenParam,
-    body: { required: false, content: { "application/json": { schema: z.strictObject({ name: requiredText(120).optional(), password: passwordSchema.optional() }) } } },
+    body: {
+      required: false,
+      content: { "application/json": { schema: z.strictObject({ name: requiredText(120).optional(), password: passwordSchema.optional() }) } },
+    },
   },
   responses: {
     200: jsonContent(

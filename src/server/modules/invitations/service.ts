@@ -58,17 +58,37 @@ async function countPendingInvitations(tx: Db, organizationId: string, now: Date
   return row?.value ?? 0;
 }
 
-async function sendInvitationEmail(ctx: AppContext, tx: Db, organizationId: string, inviterUserId: string, invitation: { email: string; role: Role }, token: string) {
+async function sendInvitationEmail(
+  ctx: AppContext,
+  tx: Db,
+  organizationId: string,
+  inviterUserId: string,
+  invitation: { email: string; role: Role },
+  token: string,
+) {
   const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, organizationId));
   const [inviter] = await tx.select({ name: users.name }).from(users).where(eq(users.id, inviterUserId));
   await ctx.jobs.enqueue(
     tx,
     "mail.send",
-    invitationMessage({ appUrl: ctx.config.appUrl, to: invitation.email, token, organizationName: org?.name ?? "an organization", inviterName: inviter?.name ?? "A teammate", role: invitation.role }),
+    invitationMessage({
+      appUrl: ctx.config.appUrl,
+      to: invitation.email,
+      token,
+      organizationName: org?.name ?? "an organization",
+      inviterName: inviter?.name ?? "A teammate",
+      role: invitation.role,
+    }),
   );
 }
 
-export async function createInvitation(ctx: AppContext, access: OrgAccess, actorUserId: string, input: { email: string; role: Role }, meta: RequestMeta): Promise<InvitationView> {
+export async function createInvitation(
+  ctx: AppContext,
+  access: OrgAccess,
+  actorUserId: string,
+  input: { email: string; role: Role },
+  meta: RequestMeta,
+): Promise<InvitationView> {
   if (!mayAssignRole(access.role, null, input.role)) throw new Forbidden("FORBIDDEN", "Only an owner may invite another owner.");
   const now = ctx.clock.now();
   return withTenant(ctx.db, access.organizationId, async (tx) => {
@@ -84,7 +104,11 @@ export async function createInvitation(ctx: AppContext, access: OrgAccess, actor
       .where(and(openInvitation(access.organizationId), sql`lower(${invitations.email}) = ${input.email}`))
       .for("update");
     if (open && open.expiresAt > now) throw new Conflict("INVITATION_PENDING", `${input.email} already has a pending invitation. Resend it instead.`);
-    if (open) await tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.organizationId, access.organizationId), eq(invitations.id, open.id)));
+    if (open)
+      await tx
+        .update(invitations)
+        .set({ revokedAt: now })
+        .where(and(eq(invitations.organizationId, access.organizationId), eq(invitations.id, open.id)));
     const seatsUsed = (await countMembers(tx, access.organizationId)) + (await countPendingInvitations(tx, access.organizationId, now));
     await assertMayAdd(tx, access.organizationId, "seats", seatsUsed);
     const token = newOpaqueToken("inv");
@@ -105,7 +129,14 @@ export async function createInvitation(ctx: AppContext, access: OrgAccess, actor
     if (!created) throw new Error("invitation insert returned nothing");
     await recordAudit(
       tx,
-      { action: "invitation.created", organizationId: access.organizationId, actorUserId, targetType: "invitation", targetId: created.id, metadata: { email: input.email, role: input.role } },
+      {
+        action: "invitation.created",
+        organizationId: access.organizationId,
+        actorUserId,
+        targetType: "invitation",
+        targetId: created.id,
+        metadata: { email: input.email, role: input.role },
+      },
       meta,
       now,
     );
@@ -133,7 +164,13 @@ async function lockOpenInvitation(tx: Db, organizationId: string, invitationId: 
 }
 
 /** Sends a fresh link (the old one stops working) and restarts the 7 days. */
-export async function resendInvitation(ctx: AppContext, access: OrgAccess, actorUserId: string, invitationId: string, meta: RequestMeta): Promise<InvitationView> {
+export async function resendInvitation(
+  ctx: AppContext,
+  access: OrgAccess,
+  actorUserId: string,
+  invitationId: string,
+  meta: RequestMeta,
+): Promise<InvitationView> {
   const now = ctx.clock.now();
   return withTenant(ctx.db, access.organizationId, async (tx) => {
     const current = await lockOpenInvitation(tx, access.organizationId, invitationId);
@@ -144,7 +181,12 @@ export async function resendInvitation(ctx: AppContext, access: OrgAccess, actor
       .where(and(eq(invitations.organizationId, access.organizationId), eq(invitations.id, current.id)))
       .returning();
     if (!updated) throw new NotFound("Invitation");
-    await recordAudit(tx, { action: "invitation.resent", organizationId: access.organizationId, actorUserId, targetType: "invitation", targetId: current.id }, meta, now);
+    await recordAudit(
+      tx,
+      { action: "invitation.resent", organizationId: access.organizationId, actorUserId, targetType: "invitation", targetId: current.id },
+      meta,
+      now,
+    );
     await sendInvitationEmail(ctx, tx, access.organizationId, actorUserId, updated, token);
     return toView(updated, now);
   });
@@ -154,8 +196,23 @@ export async function revokeInvitation(ctx: AppContext, access: OrgAccess, actor
   const now = ctx.clock.now();
   await withTenant(ctx.db, access.organizationId, async (tx) => {
     const current = await lockOpenInvitation(tx, access.organizationId, invitationId);
-    await tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.organizationId, access.organizationId), eq(invitations.id, current.id)));
-    await recordAudit(tx, { action: "invitation.revoked", organizationId: access.organizationId, actorUserId, targetType: "invitation", targetId: current.id, metadata: { email: current.email } }, meta, now);
+    await tx
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.organizationId, access.organizationId), eq(invitations.id, current.id)));
+    await recordAudit(
+      tx,
+      {
+        action: "invitation.revoked",
+        organizationId: access.organizationId,
+        actorUserId,
+        targetType: "invitation",
+        targetId: current.id,
+        metadata: { email: current.email },
+      },
+      meta,
+      now,
+    );
   });
 }
 
@@ -166,7 +223,10 @@ function invalidInvitation(reason: string) {
 /** The only look-up by token: tokens are global, so it runs on the platform role. */
 async function findOrganizationOfToken(ctx: AppContext, token: string): Promise<string> {
   const [row] = await withPlatform(ctx.db, (tx) =>
-    tx.select({ organizationId: invitations.organizationId }).from(invitations).where(eq(invitations.tokenHash, hashToken(token))),
+    tx
+      .select({ organizationId: invitations.organizationId })
+      .from(invitations)
+      .where(eq(invitations.tokenHash, hashToken(token))),
   );
   if (!row) throw invalidInvitation("This invitation link is not valid. Ask for a new invitation.");
   return row.organizationId;
@@ -232,7 +292,10 @@ export async function acceptInvitation(ctx: AppContext, token: string, input: Ac
     let session: Awaited<ReturnType<typeof startSession>> | undefined;
     if (input.kind === "existing") {
       if (input.user.email.toLowerCase() !== invitation.email.toLowerCase()) {
-        throw new Forbidden("INVITATION_EMAIL_MISMATCH", `This invitation is for ${invitation.email}; you are signed in as ${input.user.email}. Sign in with the invited address.`);
+        throw new Forbidden(
+          "INVITATION_EMAIL_MISMATCH",
+          `This invitation is for ${invitation.email}; you are signed in as ${input.user.email}. Sign in with the invited address.`,
+        );
       }
       userId = input.user.id;
     } else {
@@ -256,7 +319,19 @@ export async function acceptInvitation(ctx: AppContext, token: string, input: Ac
       .update(invitations)
       .set({ acceptedAt: now, acceptedBy: userId })
       .where(and(eq(invitations.organizationId, organizationId), eq(invitations.id, invitation.id)));
-    await recordAudit(tx, { action: "invitation.accepted", organizationId, actorUserId: userId, targetType: "invitation", targetId: invitation.id, metadata: { role: invitation.role } }, meta, now);
+    await recordAudit(
+      tx,
+      {
+        action: "invitation.accepted",
+        organizationId,
+        actorUserId: userId,
+        targetType: "invitation",
+        targetId: invitation.id,
+        metadata: { role: invitation.role },
+      },
+      meta,
+      now,
+    );
     return { userId, role: invitation.role, session };
   });
   const tokens = result.session ? await tokensForSession(ctx, result.userId, result.session, now) : undefined;

@@ -8,11 +8,14 @@ import { orgIdParam } from "../organizations/routes.js";
 import { ROLES } from "../organizations/schema.js";
 import { changeMemberRole, listMembers, removeMember, transferOwnership } from "./service.js";
 
-const memberSchema = z
-  .object({ userId: z.string(), name: z.string(), email: z.string(), role: z.enum(ROLES), joinedAt: timestampSchema })
-  .openapi("Member");
+const memberSchema = z.object({ userId: z.string(), name: z.string(), email: z.string(), role: z.enum(ROLES), joinedAt: timestampSchema }).openapi("Member");
 
-const memberParams = orgIdParam.extend({ userId: z.string().max(64).openapi({ param: { name: "userId", in: "path" } }) });
+const memberParams = orgIdParam.extend({
+  userId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "userId", in: "path" } }),
+});
 
 const listRoute = createRoute({
   method: "get",

@@ -55,7 +55,14 @@ function lastOwner() {
   return new Conflict("LAST_OWNER", "An organization must keep at least one owner. Make someone else an owner first, or delete the organization.");
 }
 
-export async function changeMemberRole(ctx: AppContext, access: OrgAccess, actorUserId: string, targetUserId: string, role: Role, meta: RequestMeta): Promise<MemberView> {
+export async function changeMemberRole(
+  ctx: AppContext,
+  access: OrgAccess,
+  actorUserId: string,
+  targetUserId: string,
+  role: Role,
+  meta: RequestMeta,
+): Promise<MemberView> {
   const now = ctx.clock.now();
   await withTenant(ctx.db, access.organizationId, async (tx) => {
     const owners = await lockOwners(tx, access.organizationId);
@@ -69,7 +76,14 @@ export async function changeMemberRole(ctx: AppContext, access: OrgAccess, actor
       .where(and(eq(memberships.organizationId, access.organizationId), eq(memberships.userId, targetUserId)));
     await recordAudit(
       tx,
-      { action: "member.role_changed", organizationId: access.organizationId, actorUserId, targetType: "user", targetId: targetUserId, metadata: { from: target.role, to: role } },
+      {
+        action: "member.role_changed",
+        organizationId: access.organizationId,
+        actorUserId,
+        targetType: "user",
+        targetId: targetUserId,
+        metadata: { from: target.role, to: role },
+      },
       meta,
       now,
     );
@@ -93,7 +107,14 @@ export async function removeMember(ctx: AppContext, access: OrgAccess, actorUser
     await tx.delete(memberships).where(and(eq(memberships.organizationId, access.organizationId), eq(memberships.userId, targetUserId)));
     await recordAudit(
       tx,
-      { action: leaving ? "member.left" : "member.removed", organizationId: access.organizationId, actorUserId, targetType: "user", targetId: targetUserId, metadata: { role: target.role } },
+      {
+        action: leaving ? "member.left" : "member.removed",
+        organizationId: access.organizationId,
+        actorUserId,
+        targetType: "user",
+        targetId: targetUserId,
+        metadata: { role: target.role },
+      },
       meta,
       now,
     );
@@ -117,7 +138,14 @@ export async function transferOwnership(ctx: AppContext, access: OrgAccess, acto
       .where(and(eq(memberships.organizationId, access.organizationId), eq(memberships.userId, actorUserId)));
     await recordAudit(
       tx,
-      { action: "org.ownership_transferred", organizationId: access.organizationId, actorUserId, targetType: "user", targetId: newOwnerUserId, metadata: { previousRole: target.role } },
+      {
+        action: "org.ownership_transferred",
+        organizationId: access.organizationId,
+        actorUserId,
+        targetType: "user",
+        targetId: newOwnerUserId,
+        metadata: { previousRole: target.role },
+      },
       meta,
       now,
     );

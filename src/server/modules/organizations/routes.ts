@@ -10,13 +10,21 @@ import { createOrganization, deleteOrganization, getOrganization, listOrganizati
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "./slugs.js";
 import { isValidTimeZone } from "./timezones.js";
 
-export const orgIdParam = z.object({ orgId: z.string().max(64).openapi({ param: { name: "orgId", in: "path" }, example: "org_8x2k4m9q1c7v3b5n6h0j2r4t" }) });
+export const orgIdParam = z.object({
+  orgId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "orgId", in: "path" }, example: "org_8x2k4m9q1c7v3b5n6h0j2r4t" }),
+});
 
 const slugSchema = z.string().max(MAX_SLUG_LENGTH).regex(SLUG_PATTERN, "Use lower-case letters, digits and single dashes.");
 const timezoneSchema = z.string().refine(isValidTimeZone, "Use an IANA time zone such as Europe/Paris or America/New_York.");
 const settingsSchema = z
   .strictObject({
-    defaultLanguage: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Use a language tag such as en or en-US.").optional(),
+    defaultLanguage: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Use a language tag such as en or en-US.")
+      .optional(),
     recordingDisclosure: z.enum(["auto", "always", "never"]).optional(),
   })
   .openapi("OrganizationSettings");
@@ -89,7 +97,14 @@ const updateRoute = createRoute({
   middleware: [requireOrg("org:update")] as const,
   request: {
     params: orgIdParam,
-    ...jsonBody(z.strictObject({ name: requiredText(120).optional(), slug: slugSchema.optional(), timezone: timezoneSchema.optional(), settings: settingsSchema.optional() })),
+    ...jsonBody(
+      z.strictObject({
+        name: requiredText(120).optional(),
+        slug: slugSchema.optional(),
+        timezone: timezoneSchema.optional(),
+        settings: settingsSchema.optional(),
+      }),
+    ),
   },
   responses: { 200: jsonContent(organizationSchema, "Updated"), ...problemResponses(400, 401, 403, 404, 409, 422) },
 });

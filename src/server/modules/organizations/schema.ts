@@ -89,10 +89,7 @@ export const invitations = pgTable(
     // Serves the token look-up of the accept page.
     index("invitations_token_hash_idx").on(t.tokenHash),
     // At most one open invitation per address and organization.
-    uniqueIndex("invitations_open_email_key")
-      .on(t.organizationId, sql`lower(${t.email})`)
-      .where(sql`${t.acceptedAt} IS NULL AND ${t.revokedAt} IS NULL`),
+    uniqueIndex("invitations_open_email_key").on(t.organizationId, sql`lower(${t.email})`).where(sql`${t.acceptedAt} IS NULL AND ${t.revokedAt} IS NULL`),
     ...tenantPolicies(t.organizationId),
   ],
 ).enableRLS();
-

@@ -2,8 +2,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
-import { newId } from "../../db/ids.js";
 import { isUniqueViolation } from "../../db/errors.js";
+import { newId } from "../../db/ids.js";
 import { enterTenant, withAccount, withPlatform, withTenant } from "../../db/transaction.js";
 import { Conflict, Invalid, NotFound } from "../../errors.js";
 import type { OrgAccess } from "../../http/env.js";
@@ -175,7 +175,14 @@ export async function updateOrganization(
     const changed = Object.keys(patch).filter((key) => patch[key as keyof OrganizationPatch] !== undefined);
     await recordAudit(
       tx,
-      { action: "org.updated", organizationId: access.organizationId, actorUserId, targetType: "organization", targetId: access.organizationId, metadata: { changed } },
+      {
+        action: "org.updated",
+        organizationId: access.organizationId,
+        actorUserId,
+        targetType: "organization",
+        targetId: access.organizationId,
+        metadata: { changed },
+      },
       meta,
       now,
     );
@@ -201,7 +208,14 @@ export async function deleteOrganization(ctx: AppContext, access: OrgAccess, act
       .where(and(eq(invitations.organizationId, access.organizationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
     await recordAudit(
       tx,
-      { action: "org.deleted", organizationId: access.organizationId, actorUserId, targetType: "organization", targetId: access.organizationId, metadata: { name: current.name, slug: current.slug } },
+      {
+        action: "org.deleted",
+        organizationId: access.organizationId,
+        actorUserId,
+        targetType: "organization",
+        targetId: access.organizationId,
+        metadata: { name: current.name, slug: current.slug },
+      },
       meta,
       now,
     );

@@ -4,8 +4,8 @@ import { asc, eq } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { withAccount } from "../../db/transaction.js";
-import { LimitReached } from "../../errors.js";
 import type { ErrorCode } from "../../errors.js";
+import { LimitReached } from "../../errors.js";
 import { organizations } from "../organizations/schema.js";
 import { plans } from "./schema.js";
 
@@ -46,10 +46,14 @@ export async function assertMayAdd(tx: Db, organizationId: string, resource: Lim
   const check = await checkLimit(tx, organizationId, resource, used);
   if (!check.allowed) {
     const { noun, code } = RESOURCE_LABELS[resource];
-    throw new LimitReached(code, `The ${check.planName} plan includes ${check.limit} ${noun}; this organization uses ${check.used}. Upgrade the plan to add more.`, {
-      limit: check.limit,
-      used: check.used,
-      resource,
-    });
+    throw new LimitReached(
+      code,
+      `The ${check.planName} plan includes ${check.limit} ${noun}; this organization uses ${check.used}. Upgrade the plan to add more.`,
+      {
+        limit: check.limit,
+        used: check.used,
+        resource,
+      },
+    );
   }
 }
