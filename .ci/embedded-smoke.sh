@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 data_dir=$(mktemp -d)
 port=3917
 log="$data_dir/server.log"
-DATA_DIR="$data_dir" PORT=$port APP_URL="http://127.0.0.1:$port" EMBEDDED_PG_PORT=54377 LOG_LEVEL=warn npm start >"$log" 2>&1 &
+# Its own process group, so SIGTERM reaches npm, tsx and the server alike (as under a supervisor).
+DATA_DIR="$data_dir" PORT=$port APP_URL="http://127.0.0.1:$port" EMBEDDED_PG_PORT=54377 LOG_LEVEL=warn setsid npm start >"$log" 2>&1 &
 pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data_dir"; }
+cleanup() { kill -TERM -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data_dir"; }
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
@@ -23,11 +24,14 @@ status=$(curl -s -o "$data_dir/signup.json" -w '%{http_code}' -X POST "http://12
 [ "$status" = "201" ] || { echo "signup answered $status: $(cat "$data_dir/signup.json")"; cat "$log"; exit 1; }
 curl -fsS "http://127.0.0.1:$port/" | grep -q '<div id="root"' || { echo "web app not served"; exit 1; }
 [ -f "$data_dir/postgres/PG_VERSION" ] || { echo "embedded PostgreSQL data dir missing"; exit 1; }
-kill -TERM "$pid"
+kill -TERM -- "-$pid"
 wait "$pid" || true
 for _ in $(seq 1 15); do
   if ! curl -s "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-    echo "embedded default: started, served a signup and the web app, shut down"
+    if pgrep -f "postgres -D $data_dir" >/dev/null; then sleep 1; continue; fi
+    echo "embedded default: started, served a signup and the web app, shut down with its PostgreSQL"
+    trap - EXIT
+    rm -rf "$data_dir"
     exit 0
   fi
   sleep 1

@@ -38,7 +38,8 @@ const signinBody = z.strictObject({ email: emailSchema, password: z.string().min
 const refreshBody = z.strictObject({ refreshToken: z.string().max(200).optional() });
 const tokenBody = z.strictObject({ token: z.string().min(1).max(200) });
 
-function keepRefreshCookie(c: Context<AppEnv>, tokens: TokenPair) {
+/** The web app keeps the refresh token in an httpOnly cookie that only the auth routes receive. */
+export function keepRefreshCookie(c: Context<AppEnv>, tokens: TokenPair) {
   setCookie(c, REFRESH_COOKIE, tokens.refreshToken, {
     httpOnly: true,
     sameSite: "Strict",

@@ -7,6 +7,7 @@ import { requestMeta } from "../../http/request-meta.js";
 import { bearerSecurity, newRouter } from "../../http/router.js";
 import { emailSchema, jsonBody, jsonContent, noContent, problemResponses, requiredText, timestampSchema } from "../../http/schemas.js";
 import { passwordSchema } from "../auth/passwords.js";
+import { keepRefreshCookie } from "../auth/routes.js";
 import { authenticateAccessToken } from "../auth/sessions.js";
 import { orgIdParam } from "../organizations/routes.js";
 import { ROLES } from "../organizations/schema.js";
@@ -175,6 +176,7 @@ export function invitationRoutes() {
       }
       result = await acceptInvitation(ctx, token, { kind: "new", name: body.name, password: body.password }, requestMeta(c));
     }
+    if (result.tokens) keepRefreshCookie(c, result.tokens);
     return c.json({ organizationId: result.organizationId, role: result.role, ...(result.tokens ?? {}) }, 200);
   });
 

@@ -1,0 +1,161 @@
+// The route tree (TanStack Router, declared in code): public pages, links from emails, and the
+// signed-in app under the shell, with the session checks that guard them.
+import type { QueryClient } from "@tanstack/react-query";
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import { meQuery, organizationsQuery } from "./api/queries";
+import { getSession, restoreSession } from "./api/session";
+import { AppShell } from "./components/app-shell";
+import { ErrorState, LoadingState } from "./components/states";
+import { lastOrganization } from "./lib/last-organization";
+import { AccountPage } from "./routes/account";
+import { AdminPage } from "./routes/admin";
+import { ForgotPasswordPage } from "./routes/forgot-password";
+import { NoOrganizationPage } from "./routes/home";
+import { InvitationPage } from "./routes/invitation";
+import { OrganizationLayout } from "./routes/organization-layout";
+import { OrganizationSettingsPage } from "./routes/organization-settings";
+import { OverviewPage } from "./routes/overview";
+import { ResetPasswordPage } from "./routes/reset-password";
+import { NotFoundPage, RootLayout } from "./routes/root-layout";
+import { SignInPage } from "./routes/signin";
+import { SignUpPage } from "./routes/signup";
+import { TeamPage } from "./routes/team";
+import { UPCOMING_SECTIONS, type UpcomingSectionKey, UpcomingSectionPage } from "./routes/upcoming-section";
+import { VerifyEmailPage } from "./routes/verify-email";
+
+export type RouterContext = { queryClient: QueryClient };
+
+/** Only same-site paths, so a crafted ?redirect= cannot send anyone elsewhere. */
+export function safeRedirect(target: unknown): string | undefined {
+  return typeof target === "string" && target.startsWith("/") && !target.startsWith("//") && !target.startsWith("/\\") ? target : undefined;
+}
+
+const redirectSearch = (search: Record<string, unknown>): { redirect?: string } => {
+  const target = safeRedirect(search.redirect);
+  return target ? { redirect: target } : {};
+};
+
+const tokenSearch = (search: Record<string, unknown>): { token?: string } => (typeof search.token === "string" ? { token: search.token } : {});
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: RootLayout,
+  notFoundComponent: NotFoundPage,
+});
+
+// Sign-in, sign-up, forgot password: a signed-in visitor goes straight on.
+const guestRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "guest",
+  beforeLoad: async ({ location }) => {
+    await restoreSession();
+    if (getSession().status === "signed-in") throw redirect({ href: safeRedirect((location.search as { redirect?: unknown }).redirect) ?? "/" });
+  },
+  component: Outlet,
+});
+
+const signinRoute = createRoute({ getParentRoute: () => guestRoute, path: "signin", validateSearch: redirectSearch, component: SignInPage });
+const signupRoute = createRoute({ getParentRoute: () => guestRoute, path: "signup", validateSearch: redirectSearch, component: SignUpPage });
+const forgotPasswordRoute = createRoute({ getParentRoute: () => guestRoute, path: "forgot-password", component: ForgotPasswordPage });
+
+// Links from emails work signed in or not.
+const linkRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "link",
+  beforeLoad: () => restoreSession(),
+  component: Outlet,
+});
+const verifyEmailRoute = createRoute({ getParentRoute: () => linkRoute, path: "verify-email", validateSearch: tokenSearch, component: VerifyEmailPage });
+const resetPasswordRoute = createRoute({ getParentRoute: () => linkRoute, path: "reset-password", validateSearch: tokenSearch, component: ResetPasswordPage });
+const invitationRoute = createRoute({ getParentRoute: () => linkRoute, path: "invitations/$token", component: InvitationPage });
+
+// Everything else needs a session.
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: async ({ location }) => {
+    await restoreSession();
+    if (getSession().status !== "signed-in") throw redirect({ to: "/signin", search: { redirect: location.href } });
+  },
+  component: AppShell,
+  pendingComponent: () => <LoadingState className="min-h-dvh" />,
+});
+
+const homeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  loader: async ({ context }) => {
+    const organizations = await context.queryClient.ensureQueryData(organizationsQuery());
+    const target = organizations.find((org) => org.id === lastOrganization()) ?? organizations[0];
+    if (target) throw redirect({ to: "/orgs/$orgId", params: { orgId: target.id }, replace: true });
+  },
+  component: NoOrganizationPage,
+  errorComponent: ({ error, reset }) => <ErrorState error={error} onRetry={reset} />,
+});
+
+const accountRoute = createRoute({ getParentRoute: () => appRoute, path: "account", component: AccountPage });
+
+const adminRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "admin",
+  validateSearch: (search: Record<string, unknown>): { tab?: "organizations" | "users" | "mailbox" } =>
+    search.tab === "users" || search.tab === "mailbox" || search.tab === "organizations" ? { tab: search.tab } : {},
+  beforeLoad: async ({ context }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery());
+    if (!me.user.isSuperAdmin) throw redirect({ to: "/" });
+  },
+  component: AdminPage,
+});
+
+const organizationRoute = createRoute({ getParentRoute: () => appRoute, path: "orgs/$orgId", component: OrganizationLayout });
+const overviewRoute = createRoute({ getParentRoute: () => organizationRoute, path: "/", component: OverviewPage });
+const teamRoute = createRoute({ getParentRoute: () => organizationRoute, path: "team", component: TeamPage });
+const settingsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "settings", component: OrganizationSettingsPage });
+// Sections not built yet: each shows what will live there.
+const upcoming = (key: UpcomingSectionKey) => () => <UpcomingSectionPage section={UPCOMING_SECTIONS[key]} />;
+const assistantsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants", component: upcoming("assistants") });
+const phoneNumbersRoute = createRoute({ getParentRoute: () => organizationRoute, path: "phone-numbers", component: upcoming("phone-numbers") });
+const callsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls", component: upcoming("calls") });
+const inboxRoute = createRoute({ getParentRoute: () => organizationRoute, path: "inbox", component: upcoming("inbox") });
+const knowledgeRoute = createRoute({ getParentRoute: () => organizationRoute, path: "knowledge", component: upcoming("knowledge") });
+const analyticsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "analytics", component: upcoming("analytics") });
+const billingRoute = createRoute({ getParentRoute: () => organizationRoute, path: "billing", component: upcoming("billing") });
+
+const routeTree = rootRoute.addChildren([
+  guestRoute.addChildren([signinRoute, signupRoute, forgotPasswordRoute]),
+  linkRoute.addChildren([verifyEmailRoute, resetPasswordRoute, invitationRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    accountRoute,
+    adminRoute,
+    organizationRoute.addChildren([
+      overviewRoute,
+      teamRoute,
+      settingsRoute,
+      assistantsRoute,
+      phoneNumbersRoute,
+      callsRoute,
+      inboxRoute,
+      knowledgeRoute,
+      analyticsRoute,
+      billingRoute,
+    ]),
+  ]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultErrorComponent: ({ error, reset }) => <ErrorState error={error} onRetry={reset} className="min-h-[60vh]" />,
+    defaultNotFoundComponent: NotFoundPage,
+    defaultPreload: "intent",
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -1,0 +1,97 @@
+// Sections of the product not built yet (assistants, numbers, calls, inbox, knowledge, analytics,
+// billing): a tidy empty state saying what will live there.
+import { BookOpen, ChartNoAxesColumn, CreditCard, Inbox, PhoneCall, PhoneIncoming, Sparkles } from "lucide-react";
+import type { ComponentType } from "react";
+import { PageHeader } from "../components/page-header";
+import { EmptyState } from "../components/states";
+import { useCurrentOrganization } from "../lib/current-organization";
+
+export type UpcomingSection = {
+  title: string;
+  description: string;
+  icon: ComponentType<{ className?: string }>;
+  emptyTitle: string;
+  features: string[];
+};
+
+export const UPCOMING_SECTIONS = {
+  assistants: {
+    title: "Assistants",
+    description: "The AI receptionists that answer your calls.",
+    icon: Sparkles,
+    emptyTitle: "Your assistants will live here",
+    features: [
+      "Start from an industry template",
+      "Greeting, voice, business hours and FAQs",
+      "Actions: messages, bookings, orders, transfers",
+      "Test calls in the browser",
+    ],
+  },
+  "phone-numbers": {
+    title: "Phone numbers",
+    description: "The numbers your customers call.",
+    icon: PhoneIncoming,
+    emptyTitle: "Your phone numbers will live here",
+    features: ["Buy a local number or bring your own", "Point each number at an assistant", "Fallback number when the AI cannot help"],
+  },
+  calls: {
+    title: "Calls",
+    description: "Every call your assistants answered.",
+    icon: PhoneCall,
+    emptyTitle: "Your calls will live here",
+    features: ["Transcripts with speakers and timestamps", "Recordings and summaries", "Filters, transcript search and CSV export"],
+  },
+  inbox: {
+    title: "Inbox",
+    description: "What your callers left for your team.",
+    icon: Inbox,
+    emptyTitle: "Messages, callbacks and bookings will land here",
+    features: ["Messages and callback requests", "Appointments and orders taken on calls", "Assign, resolve and get notified by email or SMS"],
+  },
+  knowledge: {
+    title: "Knowledge",
+    description: "What your assistants know about your business.",
+    icon: BookOpen,
+    emptyTitle: "Your knowledge base will live here",
+    features: ["Upload PDFs and Word documents", "Add FAQs, prices and policies", "Your assistants answer from it on every call"],
+  },
+  analytics: {
+    title: "Analytics",
+    description: "How your phone lines are doing.",
+    icon: ChartNoAxesColumn,
+    emptyTitle: "Your call analytics will live here",
+    features: ["Calls and minutes per day", "Outcomes, peak hours and transfer rate", "Average duration and caller sentiment"],
+  },
+  billing: {
+    title: "Billing",
+    description: "Your plan, usage and invoices.",
+    icon: CreditCard,
+    emptyTitle: "Plans, usage and invoices will live here",
+    features: ["Usage against your plan's limits", "Upgrade or change plans", "Payment method and invoices"],
+  },
+} satisfies Record<string, UpcomingSection>;
+
+export type UpcomingSectionKey = keyof typeof UPCOMING_SECTIONS;
+
+export function UpcomingSectionPage({ section }: { section: UpcomingSection }) {
+  const organization = useCurrentOrganization();
+  const Icon = section.icon;
+  return (
+    <>
+      <PageHeader title={section.title} description={section.description} />
+      <div className="rounded-xl border border-dashed border-zinc-300 bg-white">
+        <EmptyState icon={Icon} title={section.emptyTitle}>
+          <p>This part of Switchboard is on its way for {organization.name}. Here is what it will do:</p>
+          <ul className="mt-4 inline-block space-y-1.5 text-left">
+            {section.features.map((feature) => (
+              <li key={feature} className="flex items-start gap-2">
+                <span aria-hidden className="mt-2 size-1.5 shrink-0 rounded-full bg-indigo-500" />
+                {feature}
+              </li>
+            ))}
+          </ul>
+        </EmptyState>
+      </div>
+    </>
+  );
+}
