@@ -44,12 +44,10 @@ async function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
   return work();
 }
 
-async function postRefresh(body?: { refreshToken: string }): Promise<TokenPair> {
+async function postRefresh(): Promise<TokenPair> {
   const response = await fetch(REFRESH_PATH, {
     method: "POST",
     credentials: "same-origin",
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : null,
   });
   const parsed: unknown = await response.json().catch(() => undefined);
   if (!response.ok) throw toApiProblem(parsed, response);
@@ -72,22 +70,6 @@ export function refreshSession(): Promise<string | null> {
       if (problem.status === 0 && snapshot.status === "signed-in") throw problem;
       endSession();
       return null;
-    })
-    .finally(() => {
-      refreshInFlight = null;
-    });
-  return refreshInFlight;
-}
-
-/**
- * An invitation accepted by a new account returns tokens in the body but sets no cookie;
- * trading its refresh token once puts the session into the httpOnly cookie like a sign-in.
- */
-export function adoptRefreshToken(refreshToken: string): Promise<string | null> {
-  refreshInFlight ??= withRefreshLock(() => postRefresh({ refreshToken }))
-    .then((tokens) => {
-      startSession(tokens);
-      return tokens.accessToken;
     })
     .finally(() => {
       refreshInFlight = null;

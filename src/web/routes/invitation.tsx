@@ -10,7 +10,7 @@ import { z } from "zod";
 import { api, unwrap } from "../api/client";
 import { ApiProblem, problemMessage } from "../api/problem";
 import { type InvitationPreview, invitationPreviewQuery, queryKeys } from "../api/queries";
-import { adoptRefreshToken, startSession } from "../api/session";
+import { startSession } from "../api/session";
 import { Alert } from "../components/alert";
 import { AuthCard, textLinkClasses } from "../components/auth-card";
 import { RoleBadge } from "../components/badge";
@@ -75,10 +75,8 @@ function CreateAccountAndAccept({ token, preview, onJoining }: { token: string; 
     mutationFn: (values: NewAccountValues) => unwrap(api.POST("/api/v1/invitations/{token}/accept", { params: { path: { token } }, body: values })),
     onSuccess: async (result) => {
       onJoining();
-      if (result.refreshToken && result.accessToken) {
-        const accessToken = result.accessToken;
-        await adoptRefreshToken(result.refreshToken).catch(() => startSession({ accessToken }));
-      }
+      // The answer also set the httpOnly refresh cookie, as a sign-in does.
+      if (result.accessToken) startSession({ accessToken: result.accessToken });
       await joined(result.organizationId);
     },
     onError: (error) => applyProblemToForm(error, ["name", "password"], form.setError),
