@@ -49,7 +49,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
   if (!options.skipMigrations) await migrateDatabase(databaseUrl);
 
-  const db = connectDatabase(databaseUrl);
+  const db = connectDatabase(databaseUrl, { onIdleError: (error) => logger.warn({ err: error }, "an idle database connection was closed") });
   stops.unshift(db.close);
   const jobs = createJobQueue(databaseUrl, (error) => logger.error({ err: error }, "job queue error"));
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;

@@ -6,7 +6,7 @@ import type { Role } from "../../src/server/modules/organizations/schema.js";
 import type { TestPlatform } from "./platform.js";
 
 export type TestUser = { userId: string; email: string; password: string; name: string; accessToken: string; refreshToken: string };
-export type TestOrgOwner = TestUser & { organizationId: string };
+export type TestOrgOwner = TestUser & { organizationId: string; organizationName: string };
 
 export function uniqueEmail(label = "user"): string {
   return `${label}-${randomBytes(4).toString("hex")}@example.com`;

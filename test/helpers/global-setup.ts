@@ -12,6 +12,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     serverUrl: string;
     templateDatabase: string;
+    /** Names this run's per-file databases, so concurrent runs on one server drop only their own. */
+    databasePrefix: string;
   }
 }
 
@@ -34,6 +36,7 @@ export default async function setup(project: TestProject) {
     stopEmbedded = embedded.stop;
   }
   const templateDatabase = `switchboard_template_${process.pid}`;
+  const databasePrefix = `sbtest${process.pid}_`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${templateDatabase}`);
@@ -41,9 +44,11 @@ export default async function setup(project: TestProject) {
   await migrateDatabase(withDatabase(serverUrl, templateDatabase));
   project.provide("serverUrl", serverUrl);
   project.provide("templateDatabase", templateDatabase);
+  project.provide("databasePrefix", databasePrefix);
 
   return async () => {
-    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'sbtest\\_%' OR datname = $1`, [
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2`, [
+      databasePrefix,
       templateDatabase,
     ]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});

@@ -45,7 +45,7 @@ function withDatabase(url: string, database: string): string {
 
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const serverUrl = inject("serverUrl");
-  const database = `sbtest_${randomBytes(6).toString("hex")}`;
+  const database = `${inject("databasePrefix")}${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database} TEMPLATE ${inject("templateDatabase")}`);
@@ -85,6 +85,9 @@ export async function startTestPlatform(options: { env?: Record<string, string>;
     webRoot: options.webRoot,
   });
   const owner = new pg.Pool({ connectionString: database.url, max: 2 });
+  // pool.end() resolves before its sockets close, so dropping the database WITH (FORCE) can hit an
+  // idle connection; without a listener that error would surface as an uncaught exception.
+  owner.on("error", () => {});
   return {
     platform,
     api: createApiClient(platform.app),

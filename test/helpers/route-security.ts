@@ -51,7 +51,11 @@ async function createSecurityOrg(t: TestPlatform, label: string): Promise<Securi
     addTeammate(t, owner, "member", `${label}-member`),
     addTeammate(t, owner, "viewer", `${label}-viewer`),
   ]);
-  const invite = await t.api.post(`/api/v1/orgs/${owner.organizationId}/invitations`, { email: uniqueEmail(`${label}-pending`), role: "member" }, { token: owner.accessToken });
+  const invite = await t.api.post(
+    `/api/v1/orgs/${owner.organizationId}/invitations`,
+    { email: uniqueEmail(`${label}-pending`), role: "member" },
+    { token: owner.accessToken },
+  );
   expect(invite.status, invite.text).toBe(201);
   const { rows } = await t.ownerQuery<{ slug: string }>("SELECT slug FROM organizations WHERE id = $1", [owner.organizationId]);
   return { organizationId: owner.organizationId, slug: rows[0]!.slug, owner, admin, member, viewer, invitationId: invite.body.id };

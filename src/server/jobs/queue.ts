@@ -52,8 +52,12 @@ export function createJobQueue(ownerUrl: string, onError: (error: unknown) => vo
       await boss.start();
       started = true;
       for (const [name, handler] of handlers) {
-        await boss.work(name, { pollingIntervalSeconds: POLL_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
+        let workerId = "";
+        workerId = await boss.work(name, { pollingIntervalSeconds: POLL_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {
           for (const job of jobs) await handler(job.data as never, { id: job.id, retryCount: job.retryCount });
+          // pg-boss waits the polling interval after every fetch, even a full one, which caps a queue
+          // at one job per interval; after a job, fetch again at once so a backlog drains.
+          boss.notifyWorker(workerId);
         });
       }
     },

@@ -50,6 +50,16 @@ function toView(row: Invitation, now: Date): InvitationView {
 const openInvitation = (organizationId: string) =>
   and(eq(invitations.organizationId, organizationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
 
+/**
+ * Locks the organization's row: changes that take a seat (invite, resend, accept) run one at a
+ * time per organization, so concurrent ones cannot all pass the seat check. Lock order everywhere:
+ * organization, then invitations.
+ */
+async function lockOrganizationSeats(tx: Db, organizationId: string) {
+  const [org] = await tx.select({ deletedAt: organizations.deletedAt }).from(organizations).where(eq(organizations.id, organizationId)).for("update");
+  return org;
+}
+
 async function countPendingInvitations(tx: Db, organizationId: string, now: Date): Promise<number> {
   const [row] = await tx
     .select({ value: count() })
@@ -92,6 +102,7 @@ export async function createInvitation(
   if (!mayAssignRole(access.role, null, input.role)) throw new Forbidden("FORBIDDEN", "Only an owner may invite another owner.");
   const now = ctx.clock.now();
   return withTenant(ctx.db, access.organizationId, async (tx) => {
+    await lockOrganizationSeats(tx, access.organizationId);
     const [alreadyMember] = await tx
       .select({ userId: memberships.userId })
       .from(memberships)
@@ -173,7 +184,13 @@ export async function resendInvitation(
 ): Promise<InvitationView> {
   const now = ctx.clock.now();
   return withTenant(ctx.db, access.organizationId, async (tx) => {
+    await lockOrganizationSeats(tx, access.organizationId);
     const current = await lockOpenInvitation(tx, access.organizationId, invitationId);
+    // An expired invitation stopped holding a seat; reviving it needs a free one again.
+    if (current.expiresAt <= now) {
+      const seatsUsed = (await countMembers(tx, access.organizationId)) + (await countPendingInvitations(tx, access.organizationId, now));
+      await assertMayAdd(tx, access.organizationId, "seats", seatsUsed);
+    }
     const token = newOpaqueToken("inv");
     const [updated] = await tx
       .update(invitations)
@@ -279,12 +296,12 @@ export async function acceptInvitation(ctx: AppContext, token: string, input: Ac
   const now = ctx.clock.now();
   const organizationId = await findOrganizationOfToken(ctx, token);
   const result = await withTenant(ctx.db, organizationId, async (tx) => {
+    const org = await lockOrganizationSeats(tx, organizationId);
     const [locked] = await tx
       .select()
       .from(invitations)
       .where(and(eq(invitations.organizationId, organizationId), eq(invitations.tokenHash, hashToken(token))))
       .for("update");
-    const [org] = await tx.select({ deletedAt: organizations.deletedAt }).from(organizations).where(eq(organizations.id, organizationId));
     const invitation = org && !org.deletedAt ? locked : undefined;
     assertUsable(invitation, now);
 

@@ -4,7 +4,7 @@ import { and, asc, count, eq } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { withTenant } from "../../db/transaction.js";
-import { Conflict, Forbidden, NotFound } from "../../errors.js";
+import { Conflict, Forbidden, Invalid, NotFound } from "../../errors.js";
 import type { OrgAccess } from "../../http/env.js";
 import type { RequestMeta } from "../../http/request-meta.js";
 import { recordAudit } from "../audit/service.js";
@@ -51,6 +51,20 @@ async function lockOwners(tx: Db, organizationId: string): Promise<string[]> {
   return rows.map((row) => row.userId);
 }
 
+/**
+ * The caller's role as it is now, inside the locked transaction: a role read by the middleware a
+ * moment earlier may have been changed by a concurrent request.
+ */
+async function currentRoleOf(tx: Db, organizationId: string, actorUserId: string): Promise<Role> {
+  const [row] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, actorUserId)))
+    .for("update");
+  if (!row) throw new NotFound("Organization");
+  return row.role;
+}
+
 function lastOwner() {
   return new Conflict("LAST_OWNER", "An organization must keep at least one owner. Make someone else an owner first, or delete the organization.");
 }
@@ -66,9 +80,10 @@ export async function changeMemberRole(
   const now = ctx.clock.now();
   await withTenant(ctx.db, access.organizationId, async (tx) => {
     const owners = await lockOwners(tx, access.organizationId);
+    const actorRole = await currentRoleOf(tx, access.organizationId, actorUserId);
     const target = await lockMembership(tx, access.organizationId, targetUserId);
     if (target.role === role) return;
-    if (!mayAssignRole(access.role, target.role, role)) throw new Forbidden("FORBIDDEN", "Only an owner may grant the owner role or change an owner's role.");
+    if (!mayAssignRole(actorRole, target.role, role)) throw new Forbidden("FORBIDDEN", "Only an owner may grant the owner role or change an owner's role.");
     if (target.role === "owner" && owners.length <= 1) throw lastOwner();
     await tx
       .update(memberships)
@@ -99,8 +114,9 @@ export async function removeMember(ctx: AppContext, access: OrgAccess, actorUser
   const leaving = actorUserId === targetUserId;
   await withTenant(ctx.db, access.organizationId, async (tx) => {
     const owners = await lockOwners(tx, access.organizationId);
+    const actorRole = await currentRoleOf(tx, access.organizationId, actorUserId);
     const target = await lockMembership(tx, access.organizationId, targetUserId);
-    if (!leaving && !mayAssignRole(access.role, target.role, target.role)) {
+    if (!leaving && !mayAssignRole(actorRole, target.role, target.role)) {
       throw new Forbidden("FORBIDDEN", "Only an owner may remove an owner.");
     }
     if (target.role === "owner" && owners.length <= 1) throw lastOwner();
@@ -124,9 +140,16 @@ export async function removeMember(ctx: AppContext, access: OrgAccess, actorUser
 /** The caller hands ownership to another member and becomes an admin. */
 export async function transferOwnership(ctx: AppContext, access: OrgAccess, actorUserId: string, newOwnerUserId: string, meta: RequestMeta): Promise<void> {
   const now = ctx.clock.now();
-  if (newOwnerUserId === actorUserId) throw new Conflict("FORBIDDEN", "You already own this organization.");
+  if (newOwnerUserId === actorUserId) {
+    throw new Invalid("VALIDATION_FAILED", "You already own this organization. Choose another member.", [
+      { path: "body.userId", message: "Choose a member other than yourself." },
+    ]);
+  }
   await withTenant(ctx.db, access.organizationId, async (tx) => {
     await lockOwners(tx, access.organizationId);
+    if ((await currentRoleOf(tx, access.organizationId, actorUserId)) !== "owner") {
+      throw new Forbidden("FORBIDDEN", "Only an owner may transfer ownership.");
+    }
     const target = await lockMembership(tx, access.organizationId, newOwnerUserId);
     await tx
       .update(memberships)
