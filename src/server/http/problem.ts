@@ -82,6 +82,14 @@ export function errorToProblem(error: unknown, c: Context<AppEnv>): Response {
     if (status === 413) {
       return problemResponse(c, { title: "Payload too large", status, code: "BODY_TOO_LARGE", detail: error.message });
     }
+    if (status === 415) {
+      return problemResponse(c, {
+        title: "Unsupported media type",
+        status,
+        code: "UNSUPPORTED_MEDIA_TYPE",
+        detail: "Send the request body as application/json.",
+      });
+    }
     return problemResponse(c, { title: "Error", status, code: status === 401 ? "UNAUTHENTICATED" : "INTERNAL", detail: error.message });
   }
   c.get("logger")?.error({ err: error }, "unhandled error");

@@ -1,4 +1,4 @@
-// Who is calling from where: the client IP (from X-Forwarded-For only when TRUST_PROXY is set)
+// Who is calling from where: the client IP (from X-Forwarded-For, as appended by one trusted proxy, only when TRUST_PROXY is set)
 // and user agent, recorded on sessions and audit rows.
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
@@ -8,7 +8,8 @@ export type RequestMeta = { ip: string; userAgent: string | null };
 
 export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    // The last entry is the one our own proxy appended; earlier entries are whatever the client sent.
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded.slice(0, 64);
   }
   try {

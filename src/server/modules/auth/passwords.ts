@@ -11,7 +11,9 @@ export const MAX_PASSWORD_LENGTH = 256;
 export const passwordSchema = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-  .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`);
+  .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`)
+  // A lone surrogate cannot be encoded as UTF-8 for hashing: it would become U+FFFD, so different passwords would match.
+  .refine((value) => value.isWellFormed(), "Must be valid Unicode.");
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);

@@ -99,13 +99,14 @@ export async function signup(ctx: AppContext, input: SignupInput, meta: RequestM
 }
 
 export async function signin(ctx: AppContext, input: { email: string; password: string }, meta: RequestMeta): Promise<TokenPair> {
-  const limitKeys = [`signin:account:${input.email}`, `signin:ip:${meta.ip}`];
-  await ctx.bruteForce.assertAllowed(limitKeys);
+  const accountKey = `signin:account:${input.email}`;
+  const ipKey = `signin:ip:${meta.ip}`;
+  // Counted before the password is checked, so concurrent guesses cannot slip past the limit.
+  await ctx.bruteForce.consume([accountKey, ipKey]);
   const now = ctx.clock.now();
   const user = await withAccount(ctx.db, (tx) => findUserByEmail(tx, input.email));
   const passwordMatches = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDecoy(input.password);
   if (!user || !passwordMatches) {
-    await ctx.bruteForce.record(limitKeys);
     await withAccount(ctx.db, (tx) =>
       recordAudit(
         tx,
@@ -116,7 +117,7 @@ export async function signin(ctx: AppContext, input: { email: string; password: 
     );
     throw new Unauthorized("INVALID_CREDENTIALS", "The email or password is incorrect.");
   }
-  await ctx.bruteForce.clear(limitKeys[0] as string);
+  await Promise.all([ctx.bruteForce.clear(accountKey), ctx.bruteForce.refund([ipKey])]);
   const session = await withAccount(ctx.db, async (tx) => {
     await recordAudit(tx, { action: "auth.signin.succeeded", actorUserId: user.id, targetType: "user", targetId: user.id }, meta, now);
     return startSession(tx, user.id, meta, now);
@@ -158,9 +159,7 @@ export async function verifyEmail(ctx: AppContext, token: string, meta: RequestM
 
 export async function resendVerification(ctx: AppContext, user: AuthenticatedUser): Promise<void> {
   if (user.emailVerified) return;
-  const keys = [`verify:account:${user.id}`];
-  await ctx.bruteForce.assertAllowed(keys);
-  await ctx.bruteForce.record(keys);
+  await ctx.bruteForce.consume([`verify:account:${user.id}`]);
   const now = ctx.clock.now();
   await withAccount(ctx.db, async (tx) => {
     const token = await createOneTimeToken(tx, user.id, "verify_email", user.email, VERIFY_EMAIL_TTL_SECONDS, now);
@@ -170,9 +169,7 @@ export async function resendVerification(ctx: AppContext, user: AuthenticatedUse
 
 /** Always answers the same way, whether or not the account exists. */
 export async function forgotPassword(ctx: AppContext, email: string, meta: RequestMeta): Promise<void> {
-  const keys = [`forgot:account:${email}`, `forgot:ip:${meta.ip}`];
-  await ctx.bruteForce.assertAllowed(keys);
-  await ctx.bruteForce.record(keys);
+  await ctx.bruteForce.consume([`forgot:account:${email}`, `forgot:ip:${meta.ip}`]);
   const now = ctx.clock.now();
   await withAccount(ctx.db, async (tx) => {
     const user = await findUserByEmail(tx, email);
@@ -189,6 +186,11 @@ export async function resetPassword(ctx: AppContext, token: string, newPassword:
   await withAccount(ctx.db, async (tx) => {
     const spent = await spendOneTimeToken(tx, token, "reset_password", now);
     if (!spent) throw new Invalid("TOKEN_INVALID", "This reset link is invalid, expired or already used. Ask for a new one.");
+    // A link sent to an address the account has since moved away from must not take it over.
+    const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, spent.userId)).for("update");
+    if (!user || user.email.toLowerCase() !== spent.email.toLowerCase()) {
+      throw new Invalid("TOKEN_INVALID", "This reset link was sent to an address this account no longer uses. Ask for a new one.");
+    }
     // Following the emailed link proves the address, so it counts as verified.
     await tx
       .update(users)
@@ -205,6 +207,19 @@ export async function resetPassword(ctx: AppContext, token: string, newPassword:
   });
 }
 
+/**
+ * Re-checks a signed-in user's password before a sensitive change. Limited like sign-in, so a
+ * stolen session cannot be used to guess the password.
+ */
+async function confirmPassword(ctx: AppContext, user: User, password: string, field: string): Promise<void> {
+  const key = `password-check:${user.id}`;
+  await ctx.bruteForce.consume([key]);
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new Invalid("INVALID_CREDENTIALS", "The password is incorrect.", [{ path: field, message: "Incorrect password." }]);
+  }
+  await ctx.bruteForce.refund([key]);
+}
+
 export async function changePassword(
   ctx: AppContext,
   actor: AuthenticatedUser,
@@ -213,9 +228,8 @@ export async function changePassword(
 ): Promise<void> {
   const now = ctx.clock.now();
   const user = await withAccount(ctx.db, async (tx) => (await tx.select().from(users).where(eq(users.id, actor.id)))[0]);
-  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new Invalid("INVALID_CREDENTIALS", "The current password is incorrect.", [{ path: "body.currentPassword", message: "Incorrect password." }]);
-  }
+  if (!user) throw new NotFound("User");
+  await confirmPassword(ctx, user, input.currentPassword, "body.currentPassword");
   const passwordHash = await hashPassword(input.newPassword);
   await withAccount(ctx.db, async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, actor.id));
@@ -234,9 +248,8 @@ export async function requestEmailChange(
   const now = ctx.clock.now();
   await withAccount(ctx.db, async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, actor.id)).for("update");
-    if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
-      throw new Invalid("INVALID_CREDENTIALS", "The password is incorrect.", [{ path: "body.password", message: "Incorrect password." }]);
-    }
+    if (!user) throw new NotFound("User");
+    await confirmPassword(ctx, user, input.password, "body.password");
     if (user.email.toLowerCase() === input.newEmail)
       throw new Invalid("VALIDATION_FAILED", "This is already your email address.", [{ path: "body.newEmail", message: "Same as the current address." }]);
     if (await findUserByEmail(tx, input.newEmail)) throw emailTaken();
