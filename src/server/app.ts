@@ -16,19 +16,34 @@ import { errorToProblem, problemResponse } from "./http/problem.js";
 import { clientIp } from "./http/request-meta.js";
 import { mountWebApp } from "./http/web-app.js";
 import { adminRoutes } from "./modules/admin/routes.js";
+import { assistantRoutes } from "./modules/assistants/routes.js";
 import { meRoutes } from "./modules/auth/me-routes.js";
 import { authRoutes } from "./modules/auth/routes.js";
 import { invitationRoutes } from "./modules/invitations/routes.js";
+import { knowledgeRoutes } from "./modules/knowledge/routes.js";
 import { memberRoutes } from "./modules/members/routes.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { planRoutes } from "./modules/plans/routes.js";
+import { templateRoutes } from "./modules/templates/routes.js";
 
 export const API_PREFIX = "/api/v1";
 const DEFAULT_WEB_ROOT = path.resolve("dist/web");
 
 export function buildApiRouter() {
   const api = new OpenAPIHono<AppEnv>();
-  for (const router of [authRoutes(), meRoutes(), organizationRoutes(), memberRoutes(), invitationRoutes(), planRoutes(), adminRoutes()]) {
+  const routers = [
+    authRoutes(),
+    meRoutes(),
+    organizationRoutes(),
+    memberRoutes(),
+    invitationRoutes(),
+    planRoutes(),
+    adminRoutes(),
+    templateRoutes(),
+    assistantRoutes(),
+    knowledgeRoutes(),
+  ];
+  for (const router of routers) {
     api.route("/", router);
   }
   return api;

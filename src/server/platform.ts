@@ -1,6 +1,7 @@
 // Assembles a running platform from configuration: database (embedded when DATABASE_URL is
 // unset), migrations, pools, job queue, mail, limits, and the HTTP app. main.ts and the tests
 // both start Switchboard through here; tests pass their own clock and database.
+import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import { buildApp } from "./app.js";
@@ -15,7 +16,11 @@ import { createJobQueue } from "./jobs/queue.js";
 import { ensureSuperAdmin } from "./modules/admin/service.js";
 import { deriveAccessTokenKey } from "./modules/auth/tokens.js";
 import { createMailTransport } from "./modules/mail/mailer.js";
+import { syncTemplates } from "./modules/templates/loader.js";
 import { loadOrCreateDevSecret } from "./secrets.js";
+
+/** The industry template files, shipped with the code. */
+export const TEMPLATES_DIRECTORY = fileURLToPath(new URL("../../templates", import.meta.url));
 
 export type Platform = {
   ctx: AppContext;
@@ -54,6 +59,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const jobs = createJobQueue(databaseUrl, (error) => logger.error({ err: error }, "job queue error"));
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
   if (redis) stops.unshift(async () => redis.quit());
+  const templates = await syncTemplates(db, TEMPLATES_DIRECTORY);
+  logger.debug(templates, "industry templates loaded");
   const appSecret = config.appSecret ?? (await loadOrCreateDevSecret(config.dataDir));
 
   const ctx: AppContext = {

@@ -1,12 +1,14 @@
 // Migrations run at start under an advisory lock: instances starting together do not race,
 // and a second run changes nothing.
+import { readdirSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { migrateDatabase } from "../../src/server/db/migrate.js";
+import { MIGRATIONS_FOLDER, migrateDatabase } from "../../src/server/db/migrate.js";
 
 let url: string;
 let admin: pg.Client;
 const database = `sbtest_migrate_${process.pid}`;
+const MIGRATION_COUNT = readdirSync(MIGRATIONS_FOLDER).filter((file) => file.endsWith(".sql")).length;
 
 beforeAll(async () => {
   admin = new pg.Client({ connectionString: inject("serverUrl") });
@@ -30,7 +32,7 @@ describe("migrations", () => {
     await client.connect();
     try {
       const applied = await client.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
-      expect(applied.rows[0].n).toBe(2);
+      expect(applied.rows[0].n).toBe(MIGRATION_COUNT);
       const plans = await client.query("SELECT id FROM plans ORDER BY sort_order");
       expect(plans.rows.map((r) => r.id)).toEqual(["free", "starter", "pro", "enterprise"]);
       const queue = await client.query("SELECT name FROM pgboss.queue WHERE name = 'mail.send'");
@@ -49,7 +51,7 @@ describe("migrations", () => {
       const { rows } = await client.query("SELECT seats FROM plans WHERE id = 'free'");
       expect(rows[0].seats).toBe(7);
       const applied = await client.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
-      expect(applied.rows[0].n).toBe(2);
+      expect(applied.rows[0].n).toBe(MIGRATION_COUNT);
     } finally {
       await client.end();
     }

@@ -96,12 +96,14 @@ describe("schema catalog", () => {
       SELECT c.relname AS table_name, con.conname AS constraint_name, con.contype AS type,
              EXISTS (SELECT 1 FROM unnest(con.conkey) k JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k WHERE a.attname = 'organization_id') AS has_org
       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND con.contype IN ('p', 'u', 'f') AND c.relname IN ('memberships', 'invitations')
-        AND NOT (con.contype = 'f' AND con.confrelid = 'users'::regclass)`);
+      WHERE n.nspname = 'public' AND con.contype IN ('p', 'u', 'f') AND c.relname <> 'audit_log'
+        AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'organization_id' AND NOT a.attisdropped)
+        AND NOT (con.contype = 'f' AND con.confrelid IN ('users'::regclass, 'plans'::regclass))`);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((r) => !r.has_org)).toEqual([]);
     const uniqueIndexes = await t.ownerQuery<{ indexname: string; indexdef: string }>(
-      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('memberships', 'invitations') AND indexdef LIKE 'CREATE UNIQUE%'",
+      `SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = 'public' AND tablename <> 'audit_log' AND indexdef LIKE 'CREATE UNIQUE%'
+         AND EXISTS (SELECT 1 FROM information_schema.columns col WHERE col.table_schema = 'public' AND col.table_name = i.tablename AND col.column_name = 'organization_id')`,
     );
     for (const index of uniqueIndexes.rows) expect(index.indexdef, index.indexname).toContain("organization_id");
   });

@@ -1,8 +1,11 @@
 // Every table, re-exported from the feature that owns it.
 
+export * from "../modules/assistants/schema.js";
 export * from "../modules/audit/schema.js";
 export * from "../modules/auth/schema.js";
+export * from "../modules/knowledge/schema.js";
 export * from "../modules/mail/schema.js";
 export * from "../modules/organizations/schema.js";
 export * from "../modules/plans/schema.js";
+export * from "../modules/templates/schema.js";
 export { appRole, platformRole } from "./roles.js";
