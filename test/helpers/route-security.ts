@@ -22,8 +22,8 @@ export type SecurityOrg = {
 
 export type SecurityWorld = { a: SecurityOrg; b: SecurityOrg };
 
-/** The ids a route's path placeholders and body are filled from. */
-export type RouteIds = { orgId: string; slug: string; userId: string; invitationId: string };
+/** The ids a route's path placeholders and body are filled from (plus the spec's own subResourceIds). */
+export type RouteIds = { orgId: string; slug: string; userId: string; invitationId: string; [subResource: string]: string };
 
 export type RouteSecuritySpec = {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -38,6 +38,11 @@ export type RouteSecuritySpec = {
    * "a sub-resource id of another organization is 404". Path placeholders imply it.
    */
   bodyCarriesIds?: boolean;
+  /**
+   * Ids for the route's other placeholders (e.g. {assistantId}): a resource of the given
+   * organization, made by the test file. Memoize it per organization if several routes share it.
+   */
+  subResourceIds?: (t: TestPlatform, org: SecurityOrg) => Promise<Record<string, string>>;
 };
 
 const worlds = new WeakMap<TestPlatform, Promise<SecurityWorld>>();
@@ -94,39 +99,43 @@ function expectProblem(res: ApiResponse, status: number, code: string) {
  */
 export function describeRouteSecurity(getT: () => TestPlatform, spec: RouteSecuritySpec) {
   const { method, path } = spec;
-  const hasSubIds = /\{(userId|invitationId)\}/.test(path) || spec.bodyCarriesIds === true;
+  const hasSubIds = /\{(?!orgId\}|slug\})\w+\}/.test(path) || spec.bodyCarriesIds === true;
 
   describe(`security: ${method} ${path}`, () => {
     let t: TestPlatform;
     let world: SecurityWorld;
+    let idsA: RouteIds;
+    let idsB: RouteIds;
     beforeAll(async () => {
       t = getT();
       world = await securityWorld(t);
+      idsA = { ...idsOf(world.a), ...(await spec.subResourceIds?.(t, world.a)) };
+      idsB = { ...idsOf(world.b), ...(await spec.subResourceIds?.(t, world.b)) };
     });
 
     const call = (ids: RouteIds, token?: string) => t.api.request(method, fillPath(path, ids), { token, body: spec.body?.(ids) });
 
     it("answers 401 UNAUTHENTICATED without credentials", async () => {
-      expectProblem(await call(idsOf(world.a)), 401, "UNAUTHENTICATED");
+      expectProblem(await call(idsA), 401, "UNAUTHENTICATED");
     });
 
     it("answers 401 for a token that is not a valid access token", async () => {
-      const res = await call(idsOf(world.a), "not-a-jwt");
+      const res = await call(idsA, "not-a-jwt");
       expect(res.status, res.text).toBe(401);
     });
 
     it("answers 404 (never 403) to a user of another organization, even its owner", async () => {
-      expectProblem(await call(idsOf(world.a), world.b.owner.accessToken), 404, "NOT_FOUND");
-      expectProblem(await call(idsOf(world.a), world.b.viewer.accessToken), 404, "NOT_FOUND");
+      expectProblem(await call(idsA, world.b.owner.accessToken), 404, "NOT_FOUND");
+      expectProblem(await call(idsA, world.b.viewer.accessToken), 404, "NOT_FOUND");
     });
 
     it("answers 404 for an organization id that does not exist", async () => {
-      expectProblem(await call({ ...idsOf(world.a), orgId: "org_doesnotexist00000000000000" }, world.a.owner.accessToken), 404, "NOT_FOUND");
+      expectProblem(await call({ ...idsA, orgId: "org_doesnotexist00000000000000" }, world.a.owner.accessToken), 404, "NOT_FOUND");
     });
 
     if (hasSubIds) {
-      it("answers 404 when the owner names a member or invitation of another organization", async () => {
-        const foreign = { ...idsOf(world.b), orgId: world.a.organizationId, slug: world.a.slug };
+      it("answers 404 when the owner names a member, invitation or other sub-resource of another organization", async () => {
+        const foreign = { ...idsB, orgId: world.a.organizationId, slug: world.a.slug };
         expectProblem(await call(foreign, world.a.owner.accessToken), 404, "NOT_FOUND");
       });
     }
@@ -134,7 +143,7 @@ export function describeRouteSecurity(getT: () => TestPlatform, spec: RouteSecur
     for (const role of spec.deniedRoles ?? []) {
       it(`answers 403 FORBIDDEN to a ${role}`, async () => {
         const caller = world.a[role];
-        expectProblem(await call(idsOf(world.a), caller.accessToken), 403, "FORBIDDEN");
+        expectProblem(await call(idsA, caller.accessToken), 403, "FORBIDDEN");
       });
     }
   });

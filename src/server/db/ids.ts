@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower case
 
-export type IdPrefix = "usr" | "org" | "inv" | "ses" | "rtk" | "ott" | "aud" | "mail";
+export type IdPrefix = "usr" | "org" | "inv" | "ses" | "rtk" | "ott" | "aud" | "mail" | "ast" | "ksrc";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(16);
