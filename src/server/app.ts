@@ -20,7 +20,7 @@ import { assistantRoutes } from "./modules/assistants/routes.js";
 import { meRoutes } from "./modules/auth/me-routes.js";
 import { authRoutes } from "./modules/auth/routes.js";
 import { invitationRoutes } from "./modules/invitations/routes.js";
-import { knowledgeRoutes } from "./modules/knowledge/routes.js";
+import { isKnowledgeUploadRequest, knowledgeRoutes } from "./modules/knowledge/routes.js";
 import { memberRoutes } from "./modules/members/routes.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { planRoutes } from "./modules/plans/routes.js";
@@ -65,15 +65,14 @@ export function buildApp(ctx: AppContext, options: { webRoot?: string; isReady?:
   });
   app.use(metrics.middleware);
   app.use(secureHeaders({ referrerPolicy: "strict-origin-when-cross-origin", crossOriginEmbedderPolicy: false }));
-  app.use(
-    `${API_PREFIX}/*`,
-    bodyLimit({
-      maxSize: ctx.config.bodyLimitBytes,
-      onError: () => {
-        throw new PayloadTooLarge("BODY_TOO_LARGE", `The request body is larger than ${ctx.config.bodyLimitBytes} bytes.`);
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: ctx.config.bodyLimitBytes,
+    onError: () => {
+      throw new PayloadTooLarge("BODY_TOO_LARGE", `The request body is larger than ${ctx.config.bodyLimitBytes} bytes.`);
+    },
+  });
+  // Knowledge uploads carry files up to KNOWLEDGE_UPLOAD_LIMIT_BYTES; that route applies its own limit.
+  app.use(`${API_PREFIX}/*`, (c, next) => (isKnowledgeUploadRequest(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next)));
 
   app.route(API_PREFIX, buildApiRouter());
 

@@ -74,7 +74,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
 
   const mail = createMailTransport({ smtpUrl: config.smtpUrl, from: config.mailFrom, db });
-  registerJobHandlers(jobs, { mail });
+  registerJobHandlers(jobs, { mail, ctx });
   await jobs.start();
   stops.unshift(() => jobs.stop());
 

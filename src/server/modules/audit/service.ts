@@ -30,6 +30,12 @@ export const AUDIT_ACTIONS = [
   "invitation.resent",
   "invitation.revoked",
   "invitation.accepted",
+  "assistant.created",
+  "assistant.updated",
+  "assistant.deleted",
+  "assistant.duplicated",
+  "knowledge.source_added",
+  "knowledge.source_deleted",
   "admin.super_admin_created",
 ] as const;
 
