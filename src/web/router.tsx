@@ -2,16 +2,22 @@
 // signed-in app under the shell, with the session checks that guard them.
 import type { QueryClient } from "@tanstack/react-query";
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import type { Industry } from "./api/assistants";
 import { meQuery, organizationsQuery } from "./api/queries";
 import { getSession, restoreSession } from "./api/session";
 import { AppShell } from "./components/app-shell";
 import { ErrorState, LoadingState } from "./components/states";
+import { isIndustry } from "./lib/industries";
 import { lastOrganization } from "./lib/last-organization";
 import { AccountPage } from "./routes/account";
 import { AdminPage } from "./routes/admin";
+import { EditAssistantPage, NewAssistantPage } from "./routes/assistant-editor";
+import { TemplateDetailPage, TemplateGalleryPage } from "./routes/assistant-templates";
+import { AssistantsPage } from "./routes/assistants";
 import { ForgotPasswordPage } from "./routes/forgot-password";
 import { NoOrganizationPage } from "./routes/home";
 import { InvitationPage } from "./routes/invitation";
+import { KnowledgePage } from "./routes/knowledge";
 import { OrganizationLayout } from "./routes/organization-layout";
 import { OrganizationSettingsPage } from "./routes/organization-settings";
 import { OverviewPage } from "./routes/overview";
@@ -112,11 +118,34 @@ const teamRoute = createRoute({ getParentRoute: () => organizationRoute, path: "
 const settingsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "settings", component: OrganizationSettingsPage });
 // Sections not built yet: each shows what will live there.
 const upcoming = (key: UpcomingSectionKey) => () => <UpcomingSectionPage section={UPCOMING_SECTIONS[key]} />;
-const assistantsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants", component: upcoming("assistants") });
+// Assistants: the list, the template gallery ("new"), a template's detail, the form (from a
+// template or from scratch) and a saved assistant's page.
+const assistantsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants", component: AssistantsPage });
+const assistantGalleryRoute = createRoute({
+  getParentRoute: () => organizationRoute,
+  path: "assistants/new",
+  validateSearch: (search: Record<string, unknown>): { industry?: Industry } => (isIndustry(search.industry) ? { industry: search.industry } : {}),
+  component: TemplateGalleryPage,
+});
+const assistantTemplateRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants/templates/$slug", component: TemplateDetailPage });
+const assistantCreateRoute = createRoute({
+  getParentRoute: () => organizationRoute,
+  path: "assistants/create",
+  validateSearch: (search: Record<string, unknown>): { template?: string } =>
+    typeof search.template === "string" && search.template ? { template: search.template } : {},
+  component: NewAssistantPage,
+});
+const assistantRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants/$assistantId", component: EditAssistantPage });
 const phoneNumbersRoute = createRoute({ getParentRoute: () => organizationRoute, path: "phone-numbers", component: upcoming("phone-numbers") });
 const callsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls", component: upcoming("calls") });
 const inboxRoute = createRoute({ getParentRoute: () => organizationRoute, path: "inbox", component: upcoming("inbox") });
-const knowledgeRoute = createRoute({ getParentRoute: () => organizationRoute, path: "knowledge", component: upcoming("knowledge") });
+const knowledgeRoute = createRoute({
+  getParentRoute: () => organizationRoute,
+  path: "knowledge",
+  validateSearch: (search: Record<string, unknown>): { assistant?: string } =>
+    typeof search.assistant === "string" && search.assistant ? { assistant: search.assistant } : {},
+  component: KnowledgePage,
+});
 const analyticsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "analytics", component: upcoming("analytics") });
 const billingRoute = createRoute({ getParentRoute: () => organizationRoute, path: "billing", component: upcoming("billing") });
 
@@ -132,6 +161,10 @@ const routeTree = rootRoute.addChildren([
       teamRoute,
       settingsRoute,
       assistantsRoute,
+      assistantGalleryRoute,
+      assistantTemplateRoute,
+      assistantCreateRoute,
+      assistantRoute,
       phoneNumbersRoute,
       callsRoute,
       inboxRoute,

@@ -2315,6 +2315,1199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Industry templates (latest version of each) */
+        get: {
+            parameters: {
+                query?: {
+                    industry?: components["schemas"]["Industry"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Templates */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Template"][];
+                        };
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One industry template: its latest version, or the version asked for */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Omit for the latest version */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The template */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Template"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/assistants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's assistants, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["AssistantStatus"];
+                };
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Assistants */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Assistant"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an assistant from an industry template or a custom prompt
+         * @description Exactly one of templateSlug and customPrompt. Defaults: the template's suggested voice and tools, openai gpt-4o-mini, English, Monday–Friday 9:00–17:00 in the organization's time zone, take a message after hours, draft. Counts against the plan's assistants.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssistantInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assistant"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/assistants/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render an unsaved assistant (the create form, as the user types)
+         * @description Needs templateSlug or customPrompt; every other field is optional, and an invalid one is skipped and listed in issues. Writes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftPreviewRequest"];
+                };
+            };
+            responses: {
+                /** @description The rendered assistant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenderedAssistant"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/assistants/{assistantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assistant */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    assistantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The assistant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assistant"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an assistant (and its own knowledge sources) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    assistantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an assistant's settings, variable values or status
+         * @description Only the fields sent change; variables are replaced as a whole. upgradeTemplate: true moves to the template's latest version.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    assistantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssistantPatch"];
+                };
+            };
+            responses: {
+                /** @description Updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assistant"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/assistants/{assistantId}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy an assistant as a draft named "<name> (copy)"
+         * @description Copies the settings, template version and variable values, not the knowledge sources. Counts against the plan's assistants.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    assistantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The copy */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assistant"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/assistants/{assistantId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a saved assistant, with unsaved edits applied */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    assistantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AssistantPreviewRequest"];
+                };
+            };
+            responses: {
+                /** @description The rendered assistant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenderedAssistant"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Knowledge sources, newest first
+         * @description With assistantId: the sources that assistant uses (the organization-wide ones and its own); 404 for an assistant the organization does not have.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An assistant of the organization; omit for knowledge every assistant uses */
+                    assistantId?: string;
+                };
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sources */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["KnowledgeSource"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add pasted text, Markdown or HTML
+         * @description Answers at once with the source queued; it is indexed in the background (poll the source until ready or failed).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @enum {string} */
+                        kind: "text" | "markdown" | "html";
+                        content: string;
+                        /**
+                         * @description An assistant of the organization; omit for knowledge every assistant uses
+                         * @example ast_3k9x
+                         */
+                        assistantId?: string;
+                        /**
+                         * @description PostgreSQL text-search configuration (stemming and stop words); default english
+                         * @enum {string}
+                         */
+                        language?: "simple" | "english" | "french" | "german" | "spanish" | "italian" | "portuguese" | "dutch" | "danish" | "swedish" | "norwegian" | "finnish";
+                    };
+                };
+            };
+            responses: {
+                /** @description Queued for indexing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeSource"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/knowledge/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file (text, Markdown, HTML, PDF or DOCX)
+         * @description At most 10 MiB (413 FILE_TOO_LARGE). The type comes from the file's content, not its name: other formats are refused with 415 UNSUPPORTED_FILE_TYPE, an empty file with 422 EMPTY_FILE.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        file: string;
+                        /** @description Default: the file name without its extension */
+                        title?: string;
+                        assistantId?: string;
+                        /** @enum {string} */
+                        language?: "simple" | "english" | "french" | "german" | "spanish" | "italian" | "portuguese" | "dutch" | "danish" | "swedish" | "norwegian" | "finnish";
+                    };
+                };
+            };
+            responses: {
+                /** @description Queued for indexing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeSource"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/knowledge/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the knowledge base
+         * @description Full-text search over ready sources: the organization-wide ones plus, with assistantId, that assistant's (404 for an assistant the organization does not have). A plain question matches passages with any of its words, those with all of them first; web-search syntax ("phrases", or, -word) is taken literally. Best first.
+         */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                    /** @description An assistant of the organization; omit for knowledge every assistant uses */
+                    assistantId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Matching chunks, best first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["KnowledgeSearchHit"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/knowledge/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One knowledge source and its processing status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    sourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The source */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeSource"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a knowledge source (search stops finding it at once) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    sourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/knowledge/{sourceId}/reprocess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read and index the source again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    sourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued for indexing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeSource"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2531,6 +3724,565 @@ export interface components {
              * @example 2026-11-22T09:30:00.000Z
              */
             createdAt: string;
+        };
+        Template: {
+            /** @example restaurant */
+            slug: string;
+            /** @description Increases each time the template's file changes; older versions stay readable */
+            version: number;
+            industry: components["schemas"]["Industry"];
+            name: string;
+            description: string;
+            /** @description The first thing the assistant says; a prompt template like systemPrompt */
+            greeting: string;
+            /** @description Prompt template: {{key}}, {{#key}}…{{/key}} (only when set), {{^key}}…{{/key}} (only when empty), and the built-in keys */
+            systemPrompt: string;
+            variables: components["schemas"]["TemplateVariable"][];
+            tools: ("takeMessage" | "scheduleCallback" | "checkAvailability" | "bookAppointment" | "cancelAppointment" | "takeOrder" | "transferCall" | "lookupKnowledge" | "logDriverCallout")[];
+            suggestedVoice: components["schemas"]["SuggestedVoice"];
+            sampleConversation: components["schemas"]["TemplateConversationTurn"][];
+        };
+        /** @enum {string} */
+        Industry: "restaurant" | "clinic" | "legal" | "home_services" | "logistics" | "salon" | "office";
+        TemplateVariable: components["schemas"]["TemplateTextVariable"] | components["schemas"]["TemplateTextareaVariable"] | components["schemas"]["TemplatePhoneVariable"] | components["schemas"]["TemplateEmailVariable"] | components["schemas"]["TemplateUrlVariable"] | components["schemas"]["TemplateNumberVariable"] | components["schemas"]["TemplateSelectVariable"] | components["schemas"]["TemplateMultiselectVariable"] | components["schemas"]["TemplateBusinessHoursVariable"] | components["schemas"]["TemplateMenuVariable"] | components["schemas"]["TemplateDirectoryVariable"];
+        TemplateTextVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            maxLength?: number;
+            default?: string;
+        };
+        TemplateTextareaVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "textarea";
+            maxLength?: number;
+            default?: string;
+        };
+        TemplatePhoneVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "phone";
+            default?: string;
+        };
+        TemplateEmailVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "email";
+            /** Format: email */
+            default?: string;
+        };
+        TemplateUrlVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "url";
+            /** Format: uri */
+            default?: string;
+        };
+        TemplateNumberVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "number";
+            min?: number;
+            max?: number;
+            integer?: boolean;
+            /** @description Shown next to the field, e.g. minutes, USD, miles */
+            unit?: string;
+            default?: number;
+        };
+        TemplateSelectVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "select";
+            options: components["schemas"]["TemplateVariableOption"][];
+            default?: string;
+        };
+        TemplateVariableOption: {
+            value: string;
+            label: string;
+        };
+        TemplateMultiselectVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "multiselect";
+            options: components["schemas"]["TemplateVariableOption"][];
+            default?: string[];
+        };
+        /** @description Weekly hours with a time zone and holiday closures, e.g. kitchen or delivery hours */
+        TemplateBusinessHoursVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "business_hours";
+        };
+        /** @description A menu or price list; items carry prices in minor units, optional durations and options */
+        TemplateMenuVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "menu";
+            /** @example USD */
+            currency: string;
+        };
+        /** @description A staff or department directory: name, role, phone */
+        TemplateDirectoryVariable: {
+            /**
+             * @description Referenced in the prompt as {{key}}
+             * @example delivery_fee
+             */
+            key: string;
+            label: string;
+            help?: string;
+            required: boolean;
+            placeholder?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "directory";
+        };
+        SuggestedVoice: {
+            /** @example vapi */
+            provider: string;
+            /** @example Elliot */
+            voiceId: string;
+        };
+        TemplateConversationTurn: {
+            /** @enum {string} */
+            speaker: "assistant" | "caller";
+            text: string;
+        };
+        Assistant: {
+            id: string;
+            name: string;
+            status: components["schemas"]["AssistantStatus"];
+            /** @description Null for a custom assistant */
+            templateSlug: string | null;
+            templateVersion: number | null;
+            /** @description Values of the template's variables, by key */
+            variables: {
+                [key: string]: unknown;
+            };
+            /** @description Null for an assistant built from a template */
+            customPrompt: string | null;
+            /** @description Null: the template's greeting */
+            firstMessage: string | null;
+            voice: components["schemas"]["Voice"];
+            model: components["schemas"]["ModelChoice"];
+            languages: string[];
+            businessHours: components["schemas"]["BusinessHours"];
+            afterHours: components["schemas"]["AfterHours"];
+            transferDirectory: components["schemas"]["DirectoryEntry"][];
+            notificationRecipients: components["schemas"]["NotificationRecipient"][];
+            enabledTools: components["schemas"]["ToolName"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        AssistantStatus: "draft" | "active" | "paused";
+        Voice: {
+            /** @example vapi */
+            provider: string;
+            /** @example Elliot */
+            voiceId: string;
+        };
+        ModelChoice: {
+            provider: string;
+            model: string;
+        };
+        /** @description Weekly opening hours in a time zone, with holiday closures */
+        BusinessHours: {
+            /**
+             * @description IANA time zone the hours are in
+             * @example America/New_York
+             */
+            timezone: string;
+            weekly: components["schemas"]["WeeklyRange"][];
+            /** @default [] */
+            holidays: components["schemas"]["Holiday"][];
+        };
+        WeeklyRange: {
+            /**
+             * @description 0 = Sunday … 6 = Saturday
+             * @enum {integer}
+             */
+            day: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+            /**
+             * @description Local wall-clock time, 24-hour
+             * @example 09:00
+             */
+            open: string;
+            /**
+             * @description At or before `open` means past midnight; 24:00 is the end of the day
+             * @example 17:00
+             */
+            close: string;
+        };
+        Holiday: {
+            /**
+             * @description Closed all day on this local date
+             * @example 2026-12-25
+             */
+            date: string;
+            /** @example Christmas Day */
+            name?: string;
+        };
+        AfterHours: {
+            /** @enum {string} */
+            mode: "take_message";
+        } | {
+            /** @enum {string} */
+            mode: "forward";
+            /** @description E.164 */
+            forwardTo: string;
+        } | {
+            /** @enum {string} */
+            mode: "greeting";
+            greeting: string;
+        };
+        DirectoryEntry: {
+            /** @example Dr. Rivera */
+            name: string;
+            /**
+             * @description Role or department
+             * @default
+             * @example Billing
+             */
+            role: string;
+            /**
+             * @description International format; stored as E.164
+             * @example +14155550123
+             */
+            phone: string;
+        };
+        NotificationRecipient: {
+            name?: string;
+            email?: string;
+            /** @description E.164 */
+            phone?: string;
+        };
+        /** @enum {string} */
+        ToolName: "takeMessage" | "scheduleCallback" | "checkAvailability" | "bookAppointment" | "cancelAppointment" | "takeOrder" | "transferCall" | "lookupKnowledge" | "logDriverCallout";
+        AssistantInput: {
+            name: string;
+            /** @description Build from this industry template (its latest version); or send customPrompt */
+            templateSlug?: string;
+            /** @description Values of the template's variables, by key; validated against the template's definitions */
+            variables?: {
+                [key: string]: unknown;
+            };
+            /** @description A fully custom system prompt; or send templateSlug. null: not given */
+            customPrompt?: string | null;
+            /** @description What the assistant says first; null uses the template's greeting */
+            firstMessage?: string | null;
+            voice?: components["schemas"]["Voice"];
+            model?: components["schemas"]["ModelChoice"];
+            languages?: string[];
+            businessHours?: components["schemas"]["BusinessHours"];
+            afterHours?: components["schemas"]["AfterHoursInput"];
+            transferDirectory?: components["schemas"]["DirectoryEntry"][];
+            notificationRecipients?: {
+                name?: string;
+                /**
+                 * Format: email
+                 * @example ada@example.com
+                 */
+                email?: string;
+                /**
+                 * @description International format; stored as E.164
+                 * @example +14155550123
+                 */
+                phone?: string;
+            }[];
+            enabledTools?: ("takeMessage" | "scheduleCallback" | "checkAvailability" | "bookAppointment" | "cancelAppointment" | "takeOrder" | "transferCall" | "lookupKnowledge" | "logDriverCallout")[];
+            /** @enum {string} */
+            status?: "draft" | "active" | "paused";
+        };
+        /** @description What the assistant does outside business hours */
+        AfterHoursInput: {
+            /** @enum {string} */
+            mode: "take_message";
+        } | {
+            /** @enum {string} */
+            mode: "forward";
+            /**
+             * @description International format; stored as E.164
+             * @example +14155550123
+             */
+            forwardTo: string;
+        } | {
+            /** @enum {string} */
+            mode: "greeting";
+            greeting: string;
+        };
+        RenderedAssistant: {
+            systemPrompt: string;
+            firstMessage: string;
+            tools: {
+                name: components["schemas"]["ToolName"];
+                description: string;
+                /** @description JSON Schema */
+                parameters: {
+                    [key: string]: unknown;
+                };
+            }[];
+            openNow: boolean;
+            /**
+             * Format: date-time
+             * @description When closed: the next opening; null when open or never
+             */
+            nextOpening: string | null;
+            /** @description Input values the preview skipped, and why */
+            issues: components["schemas"]["FieldError"][];
+        };
+        FieldError: {
+            path: string;
+            message: string;
+            code?: string;
+        };
+        AssistantDraftPreviewRequest: {
+            templateSlug?: string;
+            /** @description Rendered even when too long; the problem is listed in issues. null: not given */
+            customPrompt?: string | null;
+            /**
+             * Format: date-time
+             * @description Render as of this instant (open now, next opening, today's date); default now
+             * @example 2026-11-22T21:30:00Z
+             */
+            at?: string;
+            /** @description As in AssistantInput; not rendered */
+            name?: unknown;
+            /** @description As in AssistantInput; invalid values are skipped and listed in issues */
+            variables?: unknown;
+            /** @description As in AssistantInput */
+            firstMessage?: unknown;
+            /** @description As in AssistantInput */
+            voice?: unknown;
+            /** @description As in AssistantInput */
+            model?: unknown;
+            /** @description As in AssistantInput */
+            languages?: unknown;
+            /** @description As in AssistantInput */
+            businessHours?: unknown;
+            /** @description As in AssistantInput */
+            afterHours?: unknown;
+            /** @description As in AssistantInput */
+            transferDirectory?: unknown;
+            /** @description As in AssistantInput */
+            notificationRecipients?: unknown;
+            /** @description As in AssistantInput */
+            enabledTools?: unknown;
+            /** @description As in AssistantInput; not rendered */
+            status?: unknown;
+        } & {
+            [key: string]: unknown;
+        };
+        AssistantPatch: {
+            name?: string;
+            /** @description Replaces all values; checked against the assistant's template version */
+            variables?: {
+                [key: string]: unknown;
+            };
+            /** @description Custom assistants only; null is the same as leaving it out (the prompt cannot be removed) */
+            customPrompt?: string | null;
+            /** @description What the assistant says first; null uses the template's greeting */
+            firstMessage?: string | null;
+            voice?: components["schemas"]["Voice"];
+            model?: components["schemas"]["ModelChoice"];
+            languages?: string[];
+            businessHours?: components["schemas"]["BusinessHours"];
+            afterHours?: components["schemas"]["AfterHoursInput"];
+            transferDirectory?: components["schemas"]["DirectoryEntry"][];
+            notificationRecipients?: {
+                name?: string;
+                /**
+                 * Format: email
+                 * @example ada@example.com
+                 */
+                email?: string;
+                /**
+                 * @description International format; stored as E.164
+                 * @example +14155550123
+                 */
+                phone?: string;
+            }[];
+            enabledTools?: ("takeMessage" | "scheduleCallback" | "checkAvailability" | "bookAppointment" | "cancelAppointment" | "takeOrder" | "transferCall" | "lookupKnowledge" | "logDriverCallout")[];
+            /** @enum {string} */
+            status?: "draft" | "active" | "paused";
+            /** @description true: move to the template's latest version (the values are checked against it) */
+            upgradeTemplate?: boolean;
+        };
+        AssistantPreviewRequest: {
+            /** @description Unsaved edits: any AssistantPatch fields. Values that are not valid are skipped and listed in issues; upgradeTemplate: true previews the latest template version. */
+            overrides?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Render as of this instant (open now, next opening, today's date); default now
+             * @example 2026-11-22T21:30:00Z
+             */
+            at?: string;
+        };
+        KnowledgeSource: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            kind: "text" | "markdown" | "html" | "pdf" | "docx";
+            filename: string | null;
+            mimeType: string | null;
+            sizeBytes: number;
+            language: string;
+            /** @enum {string} */
+            status: "queued" | "processing" | "ready" | "failed";
+            /** @description Why processing failed, in words for the customer */
+            failureReason: string | null;
+            chunkCount: number;
+            /** @description Null: the whole organization's knowledge */
+            assistantId: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            processedAt: string | null;
+        };
+        KnowledgeSearchHit: {
+            sourceId: string;
+            sourceTitle: string;
+            /** @description Position of the chunk in its source, from 0 */
+            ordinal: number;
+            /** @description The nearest heading above the chunk (plain text) */
+            heading: string | null;
+            /** @description HTML-escaped text around the matches; the only markup is <mark>…</mark> */
+            snippetHtml: string;
+            /** @description Relevance, 0 to 1 */
+            rank: number;
         };
     };
     responses: never;

@@ -114,7 +114,7 @@ function MemberRoleControl({ member, actorRole, isSelf }: { member: Member; acto
       value={member.role}
       disabled={change.isPending}
       onChange={(event) => change.mutate(event.target.value as Role)}
-      className={cx(controlClasses, "w-32 py-1.5 pr-8")}
+      className={cx(controlClasses, "min-w-32 py-1.5 pr-8")}
     >
       {options.map((option) => (
         <option key={option} value={option}>

@@ -1,6 +1,6 @@
-// Sections of the product not built yet (assistants, numbers, calls, inbox, knowledge, analytics,
-// billing): a tidy empty state saying what will live there.
-import { BookOpen, ChartNoAxesColumn, CreditCard, Inbox, PhoneCall, PhoneIncoming, Sparkles } from "lucide-react";
+// Sections of the product not built yet (numbers, calls, inbox, analytics, billing): a tidy empty
+// state saying what will live there.
+import { ChartNoAxesColumn, CreditCard, Inbox, PhoneCall, PhoneIncoming } from "lucide-react";
 import type { ComponentType } from "react";
 import { PageHeader } from "../components/page-header";
 import { EmptyState } from "../components/states";
@@ -15,18 +15,6 @@ export type UpcomingSection = {
 };
 
 export const UPCOMING_SECTIONS = {
-  assistants: {
-    title: "Assistants",
-    description: "The AI receptionists that answer your calls.",
-    icon: Sparkles,
-    emptyTitle: "Your assistants will live here",
-    features: [
-      "Start from an industry template",
-      "Greeting, voice, business hours and FAQs",
-      "Actions: messages, bookings, orders, transfers",
-      "Test calls in the browser",
-    ],
-  },
   "phone-numbers": {
     title: "Phone numbers",
     description: "The numbers your customers call.",
@@ -47,13 +35,6 @@ export const UPCOMING_SECTIONS = {
     icon: Inbox,
     emptyTitle: "Messages, callbacks and bookings will land here",
     features: ["Messages and callback requests", "Appointments and orders taken on calls", "Assign, resolve and get notified by email or SMS"],
-  },
-  knowledge: {
-    title: "Knowledge",
-    description: "What your assistants know about your business.",
-    icon: BookOpen,
-    emptyTitle: "Your knowledge base will live here",
-    features: ["Upload PDFs and Word documents", "Add FAQs, prices and policies", "Your assistants answer from it on every call"],
   },
   analytics: {
     title: "Analytics",
