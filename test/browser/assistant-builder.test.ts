@@ -1,64 +1,36 @@
 // Building an assistant in a real browser: from the Restaurant template, with a menu item and
 // business hours, watching the live prompt preview follow the form; then giving it knowledge from
 // an uploaded file and finding it with the knowledge search. Screenshots: test-results/screenshots/assistant-*.
-import { execSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createPageWatcher, launchBrowser, SCREENSHOTS_DIR, saveScreenshot } from "../helpers/browser.js";
 import { createOrgWithOwner } from "../helpers/fixtures.js";
-import { BUILT_WEB_ROOT, startTestHttpServer, type TestHttpServer } from "../helpers/http-server.js";
+import { startTestHttpServer, type TestHttpServer } from "../helpers/http-server.js";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-const SCREENSHOTS = path.resolve("test-results/screenshots");
 const VIEWPORT = { width: 1440, height: 900 };
-
 let server: TestHttpServer;
 let browser: Browser;
 let scratch: string;
-const pageErrors: string[] = [];
-const openPages = new Map<string, Page>();
+const watcher = createPageWatcher();
+const pageErrors = watcher.errors;
+const watchErrors = watcher.watch;
 
-function watchErrors(page: Page, who: string) {
-  openPages.set(who, page);
-  page.on("console", (message) => {
-    if (message.type() !== "error") return;
-    // Loading a page without a session: the app's cookie refresh is refused (401) by design.
-    if (message.location().url.endsWith("/api/v1/auth/refresh") && message.text().includes("401")) return;
-    pageErrors.push(`${who} console: ${message.text()} (${message.location().url})`);
-  });
-  page.on("pageerror", (error) => pageErrors.push(`${who} page error: ${error.message}`));
-}
-
-async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
-  const fullPage = options.fullPage ?? true;
-  // From the top, so sticky panels are photographed where a reader first sees them.
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOTS, `assistant-${name}.png`), fullPage });
+function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  return saveScreenshot(page, `assistant-${name}`, options);
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install chromium).`);
-  if (!existsSync(path.join(BUILT_WEB_ROOT, "index.html"))) execSync("npx vite build", { stdio: "inherit" });
-  mkdirSync(SCREENSHOTS, { recursive: true });
   scratch = mkdtempSync(path.join(tmpdir(), "switchboard-knowledge-"));
   server = await startTestHttpServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 }, 180_000);
 
 afterEach(async (context) => {
   if (context.task.result?.state !== "fail") return;
-  for (const [who, page] of openPages) await screenshot(page, `failed-${who}`).catch(() => {});
+  await watcher.photographAll("assistant-failed-");
 });
 
 afterAll(async () => {
@@ -161,8 +133,8 @@ describe("the assistant builder in the browser", () => {
     await page.getByLabel("Cuisine or concept").fill("wood-fired Neapolitan pizza");
     await expect.poll(() => prompt.textContent(), { timeout: 10_000 }).toContain("wood-fired Neapolitan pizza");
     await preview.getByText("Up to date").waitFor();
-    await menu.screenshot({ path: path.join(SCREENSHOTS, "assistant-04a-menu-editor.png") });
-    await hours.screenshot({ path: path.join(SCREENSHOTS, "assistant-04b-hours-editor.png") });
+    await menu.screenshot({ path: path.join(SCREENSHOTS_DIR, "assistant-04a-menu-editor.png") });
+    await hours.screenshot({ path: path.join(SCREENSHOTS_DIR, "assistant-04b-hours-editor.png") });
     await screenshot(page, "04-form-with-preview");
     await page.getByLabel("Cuisine or concept").scrollIntoViewIfNeeded();
     await screenshot(page, "05-form-viewport", { fullPage: false });

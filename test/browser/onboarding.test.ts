@@ -1,60 +1,30 @@
 // A customer's first minutes in a real browser: sign up, verify by email, invite a teammate who joins from
 // their email and sees the team; and invitations for existing accounts. Screenshots: test-results/screenshots/.
-import { execSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createPageWatcher, launchBrowser, saveScreenshot } from "../helpers/browser.js";
 import { createOrgWithOwner, tokenFromLink, uniqueEmail } from "../helpers/fixtures.js";
-import { BUILT_WEB_ROOT, startTestHttpServer, type TestHttpServer } from "../helpers/http-server.js";
+import { startTestHttpServer, type TestHttpServer } from "../helpers/http-server.js";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-const SCREENSHOTS = path.resolve("test-results/screenshots");
 const VIEWPORT = { width: 1280, height: 800 };
-
 let server: TestHttpServer;
 let browser: Browser;
-/** Console errors and uncaught exceptions per page (a CSP violation shows up here too). */
-const pageErrors: string[] = [];
-/** Open pages, so a failing step can still be photographed. */
-const openPages = new Map<string, Page>();
+const watcher = createPageWatcher();
+const pageErrors = watcher.errors;
+const watchErrors = watcher.watch;
 
-function watchErrors(page: Page, who: string) {
-  openPages.set(who, page);
-  page.on("console", (message) => {
-    if (message.type() !== "error") return;
-    // Loading a page without a session: the app's cookie refresh is refused (401) by design.
-    if (message.location().url.endsWith("/api/v1/auth/refresh") && message.text().includes("401")) return;
-    pageErrors.push(`${who} console: ${message.text()} (${message.location().url})`);
-  });
-  page.on("pageerror", (error) => pageErrors.push(`${who} page error: ${error.message}`));
-}
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+function screenshot(page: Page, name: string) {
+  return saveScreenshot(page, name);
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install chromium).`);
-  // `npm test` builds the app first; a bare `vitest run test/browser` may not have.
-  if (!existsSync(path.join(BUILT_WEB_ROOT, "index.html"))) execSync("npx vite build", { stdio: "inherit" });
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startTestHttpServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 }, 180_000);
 
 afterEach(async (context) => {
   if (context.task.result?.state !== "fail") return;
-  for (const [who, page] of openPages) await screenshot(page, `failed-${who}`).catch(() => {});
+  await watcher.photographAll("failed-");
 });
 
 afterAll(async () => {
