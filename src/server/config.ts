@@ -24,6 +24,17 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFromEnv,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,88}$/, "ENCRYPTION_KEY must be 32 bytes, base64 or hex")
+    .optional(),
+  VAPI_API_KEY: z.string().optional(),
+  VAPI_BASE_URL: z.url().default("https://api.vapi.ai"),
+  VAPI_WEBHOOK_SECRET: z.string().min(16, "VAPI_WEBHOOK_SECRET must be at least 16 characters").optional(),
+  VAPI_WEBHOOK_HMAC_SECRET: z.string().min(16, "VAPI_WEBHOOK_HMAC_SECRET must be at least 16 characters").optional(),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_API_BASE_URL: z.url().optional(),
 });
 
 export type Config = {
@@ -45,6 +56,11 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Encrypts secrets stored in the database (AES-256-GCM); derived from APP_SECRET when unset. */
+  encryptionKey: string | undefined;
+  vapi: { apiKey: string | undefined; baseUrl: string; webhookSecret: string | undefined; webhookHmacSecret: string | undefined };
+  /** The platform's own Twilio account; customers may bring theirs. TWILIO_API_BASE_URL points the SDK elsewhere (tests). */
+  twilio: { accountSid: string | undefined; authToken: string | undefined; apiBaseUrl: string | undefined };
 };
 
 export class ConfigError extends Error {
@@ -63,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   if (e.NODE_ENV === "production" && !e.APP_SECRET) problems.push("APP_SECRET: required in production");
   if (e.NODE_ENV === "production" && !e.DATABASE_URL) problems.push("DATABASE_URL: required in production");
+  if (Boolean(e.TWILIO_ACCOUNT_SID) !== Boolean(e.TWILIO_AUTH_TOKEN)) problems.push("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: set both or neither");
   if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither");
   }
@@ -84,5 +101,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    encryptionKey: e.ENCRYPTION_KEY,
+    vapi: { apiKey: e.VAPI_API_KEY, baseUrl: e.VAPI_BASE_URL.replace(/\/$/, ""), webhookSecret: e.VAPI_WEBHOOK_SECRET, webhookHmacSecret: e.VAPI_WEBHOOK_HMAC_SECRET },
+    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBaseUrl: e.TWILIO_API_BASE_URL },
   };
 }

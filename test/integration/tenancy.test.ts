@@ -7,6 +7,13 @@ import { withAccount, withTenant } from "../../src/server/db/transaction.js";
 import { createOrgWithOwner, type TestOrgOwner } from "../helpers/fixtures.js";
 import { startTestPlatform, type TestPlatform } from "../helpers/platform.js";
 
+/**
+ * Platform tables that record an organization but are keyed otherwise: the append-only audit log,
+ * the raw vendor events (stored before a tenant is known), and the phone-number directory (keyed
+ * by the globally unique number; a reference table on Citus). They still have forced RLS.
+ */
+const PLATFORM_TABLES_WITH_ORGANIZATION = ["audit_log", "vendor_events", "phone_number_directory"];
+
 let t: TestPlatform;
 let a: TestOrgOwner;
 let b: TestOrgOwner;
@@ -77,7 +84,7 @@ describe("schema catalog", () => {
       SELECT c.relname AS table_name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
              (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
         AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'organization_id' AND NOT a.attisdropped)
              OR c.relname = 'organizations')`);
     expect(rows.length).toBeGreaterThanOrEqual(4);
@@ -96,16 +103,29 @@ describe("schema catalog", () => {
       SELECT c.relname AS table_name, con.conname AS constraint_name, con.contype AS type,
              EXISTS (SELECT 1 FROM unnest(con.conkey) k JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k WHERE a.attname = 'organization_id') AS has_org
       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND con.contype IN ('p', 'u', 'f') AND c.relname <> 'audit_log'
+      WHERE n.nspname = 'public' AND con.contype IN ('p', 'u', 'f') AND c.relname <> ALL($1::text[])
         AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'organization_id' AND NOT a.attisdropped)
-        AND NOT (con.contype = 'f' AND con.confrelid IN ('users'::regclass, 'plans'::regclass))`);
+        AND NOT (con.contype = 'f' AND con.confrelid IN ('users'::regclass, 'plans'::regclass))`,
+      [PLATFORM_TABLES_WITH_ORGANIZATION],
+    );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((r) => !r.has_org)).toEqual([]);
     const uniqueIndexes = await t.ownerQuery<{ indexname: string; indexdef: string }>(
-      `SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = 'public' AND tablename <> 'audit_log' AND indexdef LIKE 'CREATE UNIQUE%'
+      `SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = 'public' AND tablename <> ALL($1::text[]) AND indexdef LIKE 'CREATE UNIQUE%'
          AND EXISTS (SELECT 1 FROM information_schema.columns col WHERE col.table_schema = 'public' AND col.table_name = i.tablename AND col.column_name = 'organization_id')`,
+      [PLATFORM_TABLES_WITH_ORGANIZATION],
     );
     for (const index of uniqueIndexes.rows) expect(index.indexdef, index.indexname).toContain("organization_id");
+  });
+
+  it("partitions of partitioned tenant tables are reachable only through their parent (no grants to the runtime roles)", async () => {
+    const { rows } = await t.ownerQuery<{ partition: string; granted: boolean }>(`
+      SELECT c.relname AS partition,
+             has_table_privilege('switchboard_app', c.oid, 'SELECT') OR has_table_privilege('switchboard_platform', c.oid, 'SELECT') AS granted
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relispartition`);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.granted)).toEqual([]);
   });
 
   it("the runtime roles own no table and cannot bypass RLS", async () => {

@@ -9,3 +9,6 @@ export * from "../modules/organizations/schema.js";
 export * from "../modules/plans/schema.js";
 export * from "../modules/templates/schema.js";
 export { appRole, platformRole } from "./roles.js";
+export * from "../modules/calls/schema.js";
+export * from "../modules/inbox/schema.js";
+export * from "../modules/phone-numbers/schema.js";
