@@ -40,3 +40,15 @@ export function withPlatform<T>(db: Database, work: (tx: Db) => Promise<T>): Pro
 export async function enterTenant(tx: Db, organizationId: string): Promise<void> {
   await tx.$client.query("SELECT set_config('app.organization_id', $1, true)", [organizationId]);
 }
+
+/**
+ * Runs part of an open transaction as the platform role, then switches back: for a write the app
+ * role may not make (the phone number directory) that must commit or roll back with the tenant's
+ * change. Both pools log in as the owner, which may take either role.
+ */
+export async function asPlatformWithin<T>(tx: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  await tx.$client.query(`SET LOCAL ROLE ${PLATFORM_ROLE_NAME}`);
+  const result = await work(tx);
+  await tx.$client.query(`SET LOCAL ROLE ${APP_ROLE_NAME}`);
+  return result;
+}

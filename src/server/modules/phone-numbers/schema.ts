@@ -35,7 +35,10 @@ export const phoneNumbers = pgTable(
     status: text("status", { enum: ["active", "released"] })
       .notNull()
       .default("active"),
-    routing: jsonb("routing").$type<Routing>().notNull().default({ openAssistantId: null, afterHours: { mode: "same_assistant" } }),
+    routing: jsonb("routing")
+      .$type<Routing>()
+      .notNull()
+      .default({ openAssistantId: null, afterHours: { mode: "same_assistant" } }),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
     releasedAt: timestamptz("released_at"),
@@ -88,4 +91,3 @@ export const providerCredentials = pgTable(
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.id] }), ...tenantPolicies(t.organizationId)],
 ).enableRLS();
-
