@@ -17,3 +17,9 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const pg = pgErrorOf(error);
   return pg?.code === "23505" && (constraint === undefined || pg.constraint === constraint);
 }
+
+/** An exclusion constraint refused the row (e.g. two appointments overlapping). */
+export function isExclusionViolation(error: unknown, constraint?: string): boolean {
+  const pg = pgErrorOf(error);
+  return pg?.code === "23P01" && (constraint === undefined || pg.constraint === constraint);
+}

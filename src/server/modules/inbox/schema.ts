@@ -90,4 +90,3 @@ export const contacts = pgTable(
     ...tenantPolicies(t.organizationId),
   ],
 ).enableRLS();
-

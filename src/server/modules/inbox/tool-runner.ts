@@ -1,7 +1,26 @@
-// Runs one tool call the assistant made during a call: validates its arguments, does the work,
-// records a call action and the matching inbox item. IMPLEMENTATION PENDING (contract only).
+// Runs one tool call the assistant made during a call: reads and validates its arguments, does the
+// work, and records a call action (plus the matching inbox item) in one tenant transaction. Never
+// throws: every failure becomes a one-line `error` the model can recover from. The provider's
+// tool-call id makes it idempotent: a retry answers the stored result without doing the work again.
+import { and, eq } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
+import type { Db } from "../../db/client.js";
+import { isUniqueViolation } from "../../db/errors.js";
+import { newId } from "../../db/ids.js";
+import { withTenant } from "../../db/transaction.js";
+import { assistants } from "../assistants/schema.js";
 import type { CallContext } from "../calls/call-context.js";
+import { callActions } from "../calls/schema.js";
+import { TOOL_NAMES, type ToolName } from "../templates/types.js";
+import { bookAppointment, cancelAppointment, checkAvailability } from "./tools/appointments.js";
+import { readArguments, type ToolArguments, validateArguments } from "./tools/arguments.js";
+import { type AssistantRow, oneLine, type ToolEnv, type ToolOutcome } from "./tools/context.js";
+import { lookupKnowledge } from "./tools/knowledge.js";
+import { logDriverCallout, scheduleCallback, takeMessage } from "./tools/messages.js";
+import { takeOrder } from "./tools/orders.js";
+import { transferCall } from "./tools/transfer.js";
+
+export { decideTransfer, type TransferDecision } from "./tools/transfer.js";
 
 /** Arguments arrive as a JSON string or as an object; both are accepted. */
 export type ToolCallRequest = { id: string; name: string; arguments: unknown };
@@ -9,20 +28,107 @@ export type ToolCallRequest = { id: string; name: string; arguments: unknown };
 /** Vapi's tool result item: exactly one of result / error, each a single-line string. */
 export type ToolCallResult = { toolCallId: string; name: string; result?: string; error?: string };
 
-export async function runToolCall(ctx: AppContext, call: CallContext, request: ToolCallRequest): Promise<ToolCallResult> {
-  void ctx;
-  void call;
-  return { toolCallId: request.id, name: request.name, error: "This tool is not available yet." };
+type Handler<N extends ToolName> = (env: ToolEnv, args: ToolArguments<N>) => Promise<ToolOutcome>;
+
+const HANDLERS: { [N in ToolName]: Handler<N> } = {
+  takeMessage,
+  scheduleCallback,
+  checkAvailability,
+  bookAppointment,
+  cancelAppointment,
+  takeOrder,
+  transferCall,
+  lookupKnowledge,
+  logDriverCallout,
+};
+
+const KNOWN_TOOLS: ReadonlySet<string> = new Set(TOOL_NAMES);
+const RESULT_MAX_CHARS = 4_000;
+const INTERNAL_ERROR = "Something went wrong on our side while doing that. Apologise, and offer to take a message so the team can follow up.";
+
+export async function loadAssistant(tx: Db, organizationId: string, assistantId: string | null): Promise<AssistantRow | null> {
+  if (!assistantId) return null;
+  const [row] = await tx
+    .select()
+    .from(assistants)
+    .where(and(eq(assistants.organizationId, organizationId), eq(assistants.id, assistantId)));
+  return row ?? null;
 }
 
-export type TransferDecision =
-  | { allowed: true; number: string; name: string; message: string }
-  | { allowed: false; reason: string; message: string };
+type StoredAction = { outcome: "succeeded" | "rejected" | "failed"; result: string };
 
-/** Whether (and where) to transfer: only directory entries, only when open, never to a platform number or back to the caller. */
-export async function decideTransfer(ctx: AppContext, call: CallContext, destination: string): Promise<TransferDecision> {
-  void ctx;
-  void call;
-  void destination;
-  return { allowed: false, reason: "not_implemented", message: "I can't transfer calls right now, but I can take a message." };
+function toResult(request: ToolCallRequest, action: StoredAction): ToolCallResult {
+  const text = oneLine(action.result).slice(0, RESULT_MAX_CHARS);
+  return action.outcome === "succeeded"
+    ? { toolCallId: request.id, name: request.name, result: text }
+    : { toolCallId: request.id, name: request.name, error: text };
+}
+
+async function storedAction(tx: Db, organizationId: string, toolCallId: string): Promise<StoredAction | null> {
+  const [row] = await tx
+    .select({ outcome: callActions.outcome, result: callActions.result })
+    .from(callActions)
+    .where(and(eq(callActions.organizationId, organizationId), eq(callActions.providerToolCallId, toolCallId)));
+  return row ?? null;
+}
+
+export async function runToolCall(ctx: AppContext, call: CallContext, request: ToolCallRequest): Promise<ToolCallResult> {
+  const toolCallId = typeof request.id === "string" ? request.id.slice(0, 200) : "";
+  const name = typeof request.name === "string" ? request.name : "";
+  const answer: ToolCallRequest = { ...request, id: toolCallId, name };
+  if (!KNOWN_TOOLS.has(name))
+    return toResult(answer, { outcome: "rejected", result: `There is no tool called "${oneLine(name).slice(0, 60)}". Use one of the tools you were given.` });
+  if (toolCallId === "") return toResult(answer, { outcome: "rejected", result: "The tool call had no id; call the tool again." });
+  try {
+    return await withTenant(ctx.db, call.organizationId, (tx) => runInTransaction(ctx, tx, call, name as ToolName, answer));
+  } catch (error) {
+    // A concurrent delivery of the same tool call committed first: answer what it stored.
+    if (isUniqueViolation(error, "call_actions_tool_call_key")) {
+      const stored = await withTenant(ctx.db, call.organizationId, (tx) => storedAction(tx, call.organizationId, toolCallId)).catch(() => null);
+      if (stored) return toResult(answer, stored);
+    }
+    ctx.logger.error({ err: error, tool: name, toolCallId, callId: call.callId, organizationId: call.organizationId }, "tool call failed");
+    return toResult(answer, { outcome: "failed", result: INTERNAL_ERROR });
+  }
+}
+
+async function runInTransaction(ctx: AppContext, tx: Db, call: CallContext, name: ToolName, request: ToolCallRequest): Promise<ToolCallResult> {
+  const stored = await storedAction(tx, call.organizationId, request.id);
+  if (stored) return toResult(request, stored);
+
+  const read = readArguments(request.arguments);
+  const actionId = newId("cact");
+  // Claim the tool-call id first: a concurrent retry waits on this row, then finds it stored.
+  await tx.insert(callActions).values({
+    organizationId: call.organizationId,
+    id: actionId,
+    callId: call.callId,
+    providerToolCallId: request.id,
+    tool: name,
+    arguments: read.ok ? read.value : read.raw,
+    outcome: "failed",
+    result: "",
+  });
+
+  let outcome: ToolOutcome;
+  if (!read.ok) outcome = { outcome: "rejected", text: read.error };
+  else {
+    const valid = validateArguments(name, read.value);
+    if (!valid.ok) outcome = { outcome: "rejected", text: valid.error };
+    else {
+      const assistant = await loadAssistant(tx, call.organizationId, call.assistantId);
+      if (assistant && assistant.enabledTools.length > 0 && !assistant.enabledTools.includes(name)) {
+        outcome = { outcome: "rejected", text: `This line does not offer ${name}. Offer to take a message instead.` };
+      } else {
+        const env: ToolEnv = { ctx, call, tx, assistant, now: ctx.clock.now() };
+        outcome = await (HANDLERS[name] as Handler<ToolName>)(env, valid.args as never);
+      }
+    }
+  }
+  const result = oneLine(outcome.text).slice(0, RESULT_MAX_CHARS);
+  await tx
+    .update(callActions)
+    .set({ outcome: outcome.outcome, result, inboxItemId: outcome.inboxItemId ?? null })
+    .where(and(eq(callActions.organizationId, call.organizationId), eq(callActions.id, actionId)));
+  return toResult(request, { outcome: outcome.outcome, result });
 }
