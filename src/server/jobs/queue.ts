@@ -12,6 +12,8 @@ export type Jobs = {
   /** Enqueue inside the caller's transaction: the job exists only if that transaction commits. */
   enqueue<N extends JobName>(tx: Db, name: N, payload: JobPayloads[N]): Promise<void>;
   register<N extends JobName>(name: N, handler: JobHandler<N>): void;
+  /** A recurring job (cron, UTC), installed at start; pg-boss runs each occurrence once across instances. */
+  schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -32,6 +34,7 @@ export function createJobQueue(ownerUrl: string, onError: (error: unknown) => vo
   const boss = new PgBoss({ connectionString: ownerUrl, max: 4, migrate: false });
   boss.on("error", onError);
   const handlers = new Map<JobName, JobHandler<JobName>>();
+  const schedules: { name: JobName; cron: string; payload: object }[] = [];
   let started = false;
 
   return {
@@ -48,9 +51,13 @@ export function createJobQueue(ownerUrl: string, onError: (error: unknown) => vo
     register(name, handler) {
       handlers.set(name, handler as JobHandler<JobName>);
     },
+    schedule(name, cron, payload) {
+      schedules.push({ name, cron, payload: payload as object });
+    },
     async start() {
       await boss.start();
       started = true;
+      for (const { name, cron, payload } of schedules) await boss.schedule(name, cron, payload);
       for (const [name, handler] of handlers) {
         let workerId = "";
         workerId = await boss.work(name, { pollingIntervalSeconds: POLL_INTERVAL_SECONDS, includeMetadata: true }, async (jobs) => {

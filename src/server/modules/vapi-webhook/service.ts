@@ -1,0 +1,231 @@
+// Handles one authenticated Vapi server message: resolves the tenant from the dialled number,
+// stores the raw message (acknowledged only once stored), enqueues its ingestion, and answers the
+// types that expect a reply in exactly Vapi's documented shapes. Duplicates are stored once and
+// ingested once; a duplicate of a reply type gets the same answer again (those handlers are
+// idempotent: the call row is an upsert, tool actions are keyed by the tool call id).
+import type { Vapi } from "@vapi-ai/server-sdk";
+import type { AppContext } from "../../context.js";
+import { newId } from "../../db/ids.js";
+import { withPlatform, withTenant } from "../../db/transaction.js";
+import type { CallContext } from "../calls/call-context.js";
+import { upsertCallRow } from "../calls/ingest.js";
+import { ensureCallPartition } from "../calls/partitions.js";
+import { decideTransfer, runToolCall, type ToolCallRequest, type ToolCallResult } from "../inbox/tool-runner.js";
+import { searchKnowledge } from "../knowledge/search.js";
+import type { ResolvedNumber } from "../phone-numbers/lookup.js";
+import { answerAssistantRequest, UNKNOWN_NUMBER_ERROR } from "./assistant-request.js";
+import { callCreatedAtOf, callerNumberOf, callOf, idempotencyKeyOf, isRecord, isReplyType, stringOf, type VapiMessage } from "./messages.js";
+import { resolveTenant } from "./tenant.js";
+
+export type WebhookAnswer = { status: 200; body: Record<string, unknown> };
+
+const ACK: WebhookAnswer = { status: 200, body: { received: true } };
+const KNOWLEDGE_DOCUMENTS = 5;
+
+/** Single-line strings only: Vapi reads results into the model's context line by line. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+async function storeEvent(
+  ctx: AppContext,
+  input: { provider: "vapi" | "sandbox"; type: string; key: string; message: VapiMessage; body: unknown; organizationId: string | null },
+) {
+  return withPlatform(ctx.db, async (tx) => {
+    const { rows } = await tx.$client.query<{ id: string }>(
+      `INSERT INTO vendor_events (id, provider, idempotency_key, type, provider_call_id, organization_id, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (provider, idempotency_key) DO NOTHING RETURNING id`,
+      [newId("vev"), input.provider, input.key, input.type, callOf(input.message)?.id ?? null, input.organizationId, input.body],
+    );
+    const id = rows[0]?.id;
+    // Enqueued in the same transaction: the job exists exactly when the event was stored.
+    if (id && input.organizationId !== null) await ctx.jobs.enqueue(tx, "calls.ingest-event", { vendorEventId: id });
+    return { duplicate: id === undefined };
+  });
+}
+
+async function callContextOf(ctx: AppContext, resolved: ResolvedNumber, message: VapiMessage): Promise<CallContext | null> {
+  const vendorCall = callOf(message);
+  const startedAt = callCreatedAtOf(message);
+  if (vendorCall === null || startedAt === null) return null;
+  await ensureCallPartition(ctx, startedAt);
+  const metadata = isRecord(vendorCall.assistant) && isRecord(vendorCall.assistant.metadata) ? vendorCall.assistant.metadata : {};
+  return withTenant(ctx.db, resolved.organizationId, (tx) =>
+    upsertCallRow(tx, {
+      organizationId: resolved.organizationId,
+      provider: resolved.provider === "sandbox" ? "sandbox" : "vapi",
+      providerCallId: vendorCall.id,
+      startedAt,
+      phoneNumberId: resolved.phoneNumberId,
+      calledNumber: resolved.number,
+      assistantId: stringOf(metadata.assistantId),
+      callerNumber: callerNumberOf(message),
+    }),
+  );
+}
+
+/** The tool calls of a tool-calls message: toolCallList (current) or toolWithToolCallList[].toolCall. */
+function toolCallsOf(message: VapiMessage): ToolCallRequest[] {
+  const list = Array.isArray(message.toolCallList)
+    ? message.toolCallList
+    : Array.isArray(message.toolWithToolCallList)
+      ? message.toolWithToolCallList.map((item) => (isRecord(item) ? item.toolCall : null))
+      : [];
+  return list.flatMap((item) => {
+    if (!isRecord(item) || !stringOf(item.id)) return [];
+    const fn = isRecord(item.function) ? item.function : {};
+    const name = stringOf(fn.name) ?? stringOf(item.name) ?? "";
+    return [{ id: item.id as string, name, arguments: fn.arguments ?? item.arguments ?? item.parameters ?? {} }];
+  });
+}
+
+function cleanResult(result: ToolCallResult): Vapi.ToolCallResult {
+  const answer: Vapi.ToolCallResult = { toolCallId: result.toolCallId, name: result.name };
+  if (result.error !== undefined) answer.error = oneLine(result.error);
+  else answer.result = oneLine(result.result ?? "");
+  return answer;
+}
+
+async function runTools(ctx: AppContext, call: CallContext | null, requests: ToolCallRequest[]): Promise<Vapi.ToolCallResult[]> {
+  return Promise.all(
+    requests.map(async (request) => {
+      if (call === null) return { toolCallId: request.id, name: request.name, error: "This call could not be identified, so the tool did not run." };
+      try {
+        return cleanResult(await runToolCall(ctx, call, request));
+      } catch (error) {
+        ctx.logger.error({ err: error, tool: request.name, callId: call.callId }, "a tool call failed");
+        return { toolCallId: request.id, name: request.name, error: "Something went wrong on our side. Offer to take a message instead." };
+      }
+    }),
+  );
+}
+
+/** The destination the model asked for, from the last transferCall in the conversation so far. */
+function requestedDestinationOf(message: VapiMessage): string {
+  if (isRecord(message.destination)) return stringOf(message.destination.number) ?? stringOf(message.destination.name) ?? "";
+  const artifact = isRecord(message.artifact) ? message.artifact : {};
+  const messages = Array.isArray(artifact.messages) ? artifact.messages : Array.isArray(message.messages) ? message.messages : [];
+  for (const item of [...messages].reverse()) {
+    if (!isRecord(item) || !Array.isArray(item.toolCalls)) continue;
+    for (const toolCall of item.toolCalls) {
+      if (!isRecord(toolCall) || !isRecord(toolCall.function) || toolCall.function.name !== "transferCall") continue;
+      const raw = toolCall.function.arguments;
+      let args: unknown = raw;
+      if (typeof raw === "string") {
+        try {
+          args = JSON.parse(raw);
+        } catch {
+          args = {};
+        }
+      }
+      if (isRecord(args)) return stringOf(args.destination) ?? stringOf(args.name) ?? stringOf(args.department) ?? "";
+    }
+  }
+  return "";
+}
+
+function lastUserMessageOf(message: VapiMessage): string {
+  const openAi = Array.isArray(message.messagesOpenAIFormatted) ? message.messagesOpenAIFormatted : [];
+  for (const item of [...openAi].reverse()) if (isRecord(item) && item.role === "user" && stringOf(item.content)) return item.content as string;
+  const messages = Array.isArray(message.messages) ? message.messages : [];
+  for (const item of [...messages].reverse()) if (isRecord(item) && item.role === "user" && stringOf(item.message)) return item.message as string;
+  return "";
+}
+
+function plainSnippet(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+async function answerKnowledgeRequest(ctx: AppContext, call: CallContext | null, resolved: ResolvedNumber, message: VapiMessage) {
+  const query = lastUserMessageOf(message).slice(0, 500).trim();
+  if (query === "") return { documents: [] };
+  const search = (assistantId: string | undefined) => searchKnowledge(ctx, resolved.organizationId, { query, assistantId, limit: KNOWLEDGE_DOCUMENTS });
+  const hits = await search(call?.assistantId ?? undefined).catch(() => search(undefined));
+  return {
+    documents: hits.map((hit) => ({ content: oneLine(`${hit.heading ? `${hit.heading}: ` : ""}${plainSnippet(hit.snippetHtml)}`), similarity: hit.rank })),
+  };
+}
+
+async function reply(ctx: AppContext, type: string, resolved: ResolvedNumber, message: VapiMessage): Promise<Record<string, unknown>> {
+  switch (type) {
+    case "assistant-request":
+      return answerAssistantRequest(ctx, resolved, message) as Promise<Record<string, unknown>>;
+    case "tool-calls": {
+      const call = await callContextOf(ctx, resolved, message);
+      return { results: await runTools(ctx, call, toolCallsOf(message)) };
+    }
+    case "function-call": {
+      // Legacy: one function, answered as { result }.
+      const call = await callContextOf(ctx, resolved, message);
+      const fn = isRecord(message.functionCall) ? message.functionCall : {};
+      const id = `${call?.providerCallId ?? "-"}:function-call:${String(message.timestamp ?? "")}`;
+      const [result] = await runTools(ctx, call, [{ id, name: stringOf(fn.name) ?? "", arguments: fn.parameters ?? {} }]);
+      return result?.error !== undefined ? { error: result.error } : { result: result?.result ?? "" };
+    }
+    case "transfer-destination-request": {
+      const call = await callContextOf(ctx, resolved, message);
+      if (call === null) return { error: "I can't transfer this call right now, but I can take a message." };
+      const decision = await decideTransfer(ctx, call, requestedDestinationOf(message));
+      if (decision.allowed) {
+        return {
+          destination: { type: "number", number: decision.number, message: oneLine(decision.message) },
+          message: { type: "request-start", content: oneLine(decision.message) },
+        };
+      }
+      return { error: oneLine(decision.message), message: { type: "request-failed", content: oneLine(decision.message) } };
+    }
+    case "knowledge-base-request": {
+      const call = await callContextOf(ctx, resolved, message);
+      return answerKnowledgeRequest(ctx, call, resolved, message);
+    }
+    default:
+      return ACK.body;
+  }
+}
+
+function unknownNumberReply(type: string, message: VapiMessage): Record<string, unknown> {
+  switch (type) {
+    case "assistant-request":
+      return { error: UNKNOWN_NUMBER_ERROR };
+    case "tool-calls":
+      return {
+        results: toolCallsOf(message).map((call) => ({
+          toolCallId: call.id,
+          name: call.name,
+          error: "This number is not in service, so the tool did not run.",
+        })),
+      };
+    case "knowledge-base-request":
+      return { documents: [] };
+    default:
+      return { error: "This number is not in service." };
+  }
+}
+
+export async function handleVapiMessage(
+  ctx: AppContext,
+  input: { message: VapiMessage; body: unknown; rawBody: string; sandboxOnly: boolean },
+): Promise<WebhookAnswer> {
+  const { message } = input;
+  const type = typeof message.type === "string" ? message.type : "unknown";
+  const resolved = await resolveTenant(ctx, message, input.sandboxOnly);
+  const provider = input.sandboxOnly || resolved?.provider === "sandbox" ? "sandbox" : "vapi";
+  const stored = await storeEvent(ctx, {
+    provider,
+    type,
+    key: idempotencyKeyOf(message, type, input.rawBody),
+    message,
+    body: input.body,
+    organizationId: resolved?.organizationId ?? null,
+  });
+  if (!isReplyType(type)) return ACK;
+  if (resolved === null) return { status: 200, body: unknownNumberReply(type, message) };
+  void stored;
+  return { status: 200, body: await reply(ctx, type, resolved, message) };
+}
