@@ -19,12 +19,17 @@ import { adminRoutes } from "./modules/admin/routes.js";
 import { assistantRoutes } from "./modules/assistants/routes.js";
 import { meRoutes } from "./modules/auth/me-routes.js";
 import { authRoutes } from "./modules/auth/routes.js";
+import { callRoutes } from "./modules/calls/routes.js";
+import { inboxRoutes } from "./modules/inbox/routes.js";
 import { invitationRoutes } from "./modules/invitations/routes.js";
 import { isKnowledgeUploadRequest, knowledgeRoutes } from "./modules/knowledge/routes.js";
 import { memberRoutes } from "./modules/members/routes.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
+import { phoneNumberRoutes } from "./modules/phone-numbers/routes.js";
+import { twilioWebhookRoutes } from "./modules/phone-numbers/twilio-webhooks.js";
 import { planRoutes } from "./modules/plans/routes.js";
 import { templateRoutes } from "./modules/templates/routes.js";
+import { VAPI_WEBHOOK_PATH, vapiWebhookRoutes } from "./modules/vapi-webhook/routes.js";
 
 export const API_PREFIX = "/api/v1";
 const DEFAULT_WEB_ROOT = path.resolve("dist/web");
@@ -42,6 +47,9 @@ export function buildApiRouter() {
     templateRoutes(),
     assistantRoutes(),
     knowledgeRoutes(),
+    inboxRoutes(),
+    phoneNumberRoutes(),
+    callRoutes(),
   ];
   for (const router of routers) {
     api.route("/", router);
@@ -75,6 +83,8 @@ export function buildApp(ctx: AppContext, options: { webRoot?: string; isReady?:
   app.use(`${API_PREFIX}/*`, (c, next) => (isKnowledgeUploadRequest(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next)));
 
   app.route(API_PREFIX, buildApiRouter());
+  app.route(VAPI_WEBHOOK_PATH, vapiWebhookRoutes());
+  app.route("/", twilioWebhookRoutes());
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -102,7 +102,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     encryptionKey: e.ENCRYPTION_KEY,
-    vapi: { apiKey: e.VAPI_API_KEY, baseUrl: e.VAPI_BASE_URL.replace(/\/$/, ""), webhookSecret: e.VAPI_WEBHOOK_SECRET, webhookHmacSecret: e.VAPI_WEBHOOK_HMAC_SECRET },
+    vapi: {
+      apiKey: e.VAPI_API_KEY,
+      baseUrl: e.VAPI_BASE_URL.replace(/\/$/, ""),
+      webhookSecret: e.VAPI_WEBHOOK_SECRET,
+      webhookHmacSecret: e.VAPI_WEBHOOK_HMAC_SECRET,
+    },
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBaseUrl: e.TWILIO_API_BASE_URL },
   };
 }

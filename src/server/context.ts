@@ -5,6 +5,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import type { BruteForceGuard } from "./http/brute-force.js";
 import type { Jobs } from "./jobs/queue.js";
+import type { CallEventHub } from "./modules/calls/live.js";
 
 export type Clock = { now: () => Date };
 
@@ -19,4 +20,8 @@ export type AppContext = {
   bruteForce: BruteForceGuard;
   /** Derived from APP_SECRET: signs access tokens. */
   accessTokenKey: Uint8Array;
+  /** ENCRYPTION_KEY, or derived from APP_SECRET: encrypts secrets stored in the database (AES-256-GCM). */
+  secretsKey: Uint8Array;
+  /** Live call events of this instance (one LISTEN connection), for the SSE streams. */
+  callEvents: CallEventHub;
 };

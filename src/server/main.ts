@@ -19,6 +19,8 @@ async function main() {
     stopping = true;
     logger.info({ signal }, "shutting down: finishing in-flight requests");
     const forced = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    // Open event streams would hold server.close() until the grace period ends; their clients reconnect elsewhere.
+    platform.ctx.callEvents.closeStreams();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await platform.stop();
     clearTimeout(forced);

@@ -15,7 +15,9 @@ import { registerJobHandlers } from "./jobs/handlers.js";
 import { createJobQueue } from "./jobs/queue.js";
 import { ensureSuperAdmin } from "./modules/admin/service.js";
 import { deriveAccessTokenKey } from "./modules/auth/tokens.js";
+import { createCallEventHub } from "./modules/calls/live.js";
 import { createMailTransport } from "./modules/mail/mailer.js";
+import { secretsKeyFrom } from "./modules/phone-numbers/encryption.js";
 import { syncTemplates } from "./modules/templates/loader.js";
 import { loadOrCreateDevSecret } from "./secrets.js";
 
@@ -62,6 +64,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const templates = await syncTemplates(db, TEMPLATES_DIRECTORY);
   logger.debug(templates, "industry templates loaded");
   const appSecret = config.appSecret ?? (await loadOrCreateDevSecret(config.dataDir));
+  const callEvents = createCallEventHub({ databaseUrl, logger });
+  await callEvents.start();
+  stops.unshift(() => callEvents.stop());
 
   const ctx: AppContext = {
     config,
@@ -71,6 +76,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
     bruteForce: createBruteForceGuard({ redis, keyPrefix: options.rateLimitKeyPrefix ?? "bf" }),
     accessTokenKey: deriveAccessTokenKey(appSecret),
+    secretsKey: secretsKeyFrom(config.encryptionKey, appSecret),
+    callEvents,
   };
 
   const mail = createMailTransport({ smtpUrl: config.smtpUrl, from: config.mailFrom, db });

@@ -14,6 +14,7 @@ import { AdminPage } from "./routes/admin";
 import { EditAssistantPage, NewAssistantPage } from "./routes/assistant-editor";
 import { TemplateDetailPage, TemplateGalleryPage } from "./routes/assistant-templates";
 import { AssistantsPage } from "./routes/assistants";
+import { CallDetailPage, CallsPage } from "./routes/calls";
 import { ForgotPasswordPage } from "./routes/forgot-password";
 import { NoOrganizationPage } from "./routes/home";
 import { InvitationPage } from "./routes/invitation";
@@ -137,7 +138,8 @@ const assistantCreateRoute = createRoute({
 });
 const assistantRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants/$assistantId", component: EditAssistantPage });
 const phoneNumbersRoute = createRoute({ getParentRoute: () => organizationRoute, path: "phone-numbers", component: upcoming("phone-numbers") });
-const callsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls", component: upcoming("calls") });
+const callsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls", component: CallsPage });
+const callRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls/$callId", component: CallDetailPage });
 const inboxRoute = createRoute({ getParentRoute: () => organizationRoute, path: "inbox", component: upcoming("inbox") });
 const knowledgeRoute = createRoute({
   getParentRoute: () => organizationRoute,
@@ -167,6 +169,7 @@ const routeTree = rootRoute.addChildren([
       assistantRoute,
       phoneNumbersRoute,
       callsRoute,
+      callRoute,
       inboxRoute,
       knowledgeRoute,
       analyticsRoute,

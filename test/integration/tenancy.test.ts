@@ -99,7 +99,8 @@ describe("schema catalog", () => {
   });
 
   it("tenant tables keep organization_id in the primary key and in every unique and foreign key", async () => {
-    const { rows } = await t.ownerQuery<{ table_name: string; constraint_name: string; type: string; has_org: boolean }>(`
+    const { rows } = await t.ownerQuery<{ table_name: string; constraint_name: string; type: string; has_org: boolean }>(
+      `
       SELECT c.relname AS table_name, con.conname AS constraint_name, con.contype AS type,
              EXISTS (SELECT 1 FROM unnest(con.conkey) k JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k WHERE a.attname = 'organization_id') AS has_org
       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -139,5 +140,22 @@ describe("schema catalog", () => {
     ]);
     const whoAmI = await withAccount(t.platform.ctx.db, (tx) => tx.$client.query("SELECT current_user AS role"));
     expect(whoAmI.rows[0].role).toBe("switchboard_app");
+  });
+});
+
+describe("call partitions", () => {
+  it("the platform role creates a future month's partitions, and rows of that month land in them", async () => {
+    const { withPlatform } = await import("../../src/server/db/transaction.js");
+    await withPlatform(t.platform.ctx.db, (tx) => tx.$client.query("SELECT ensure_call_partitions('2031-05-01'::date)"));
+    const { rows } = await t.ownerQuery<{ relname: string }>(
+      "SELECT relname FROM pg_class WHERE relname IN ('calls_2031_05', 'transcript_segments_2031_05') ORDER BY relname",
+    );
+    expect(rows.map((r) => r.relname)).toEqual(["calls_2031_05", "transcript_segments_2031_05"]);
+    await t.ownerQuery(
+      "INSERT INTO calls (organization_id, id, started_at, provider, provider_call_id) VALUES ($1, 'call_partition_probe', '2031-05-20T10:00:00Z', 'sandbox', 'probe')",
+      [a.organizationId],
+    );
+    const placed = await t.ownerQuery<{ partition: string }>("SELECT tableoid::regclass::text AS partition FROM calls WHERE id = 'call_partition_probe'");
+    expect(placed.rows[0]?.partition).toBe("calls_2031_05");
   });
 });

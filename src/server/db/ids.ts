@@ -3,7 +3,26 @@ import { randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower case
 
-export type IdPrefix = "usr" | "org" | "inv" | "ses" | "rtk" | "ott" | "aud" | "mail" | "ast" | "ksrc";
+export type IdPrefix =
+  | "usr"
+  | "org"
+  | "inv"
+  | "ses"
+  | "rtk"
+  | "ott"
+  | "aud"
+  | "mail"
+  | "ast"
+  | "ksrc"
+  | "inb"
+  | "apt"
+  | "cact"
+  | "con"
+  | "note"
+  | "call"
+  | "vev"
+  | "pn"
+  | "pcred";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(16);

@@ -3,12 +3,12 @@
 export * from "../modules/assistants/schema.js";
 export * from "../modules/audit/schema.js";
 export * from "../modules/auth/schema.js";
+export * from "../modules/calls/schema.js";
+export * from "../modules/inbox/schema.js";
 export * from "../modules/knowledge/schema.js";
 export * from "../modules/mail/schema.js";
 export * from "../modules/organizations/schema.js";
+export * from "../modules/phone-numbers/schema.js";
 export * from "../modules/plans/schema.js";
 export * from "../modules/templates/schema.js";
 export { appRole, platformRole } from "./roles.js";
-export * from "../modules/calls/schema.js";
-export * from "../modules/inbox/schema.js";
-export * from "../modules/phone-numbers/schema.js";

@@ -13,7 +13,8 @@ export const WEB_CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
-  "media-src 'self' blob:",
+  // Call recordings play straight from the voice vendor's storage (any https origin; media cannot run script).
+  "media-src 'self' blob: https:",
   "object-src 'none'",
   "frame-ancestors 'none'",
   "base-uri 'self'",

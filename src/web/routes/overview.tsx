@@ -1,15 +1,19 @@
-// The organization's overview: a welcome with its name and plan, a few facts, and the
+// The organization's overview: a welcome with its name and plan, call figures (today, this month,
+// minutes against the plan), calls per day, the live calls panel, a few facts, and the
 // getting-started checklist (verify email, invite a teammate).
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { Check, CreditCard, ShieldCheck, Users } from "lucide-react";
+import { Check, Clock, CreditCard, PhoneCall, PhoneIncoming, ShieldCheck, Users } from "lucide-react";
 import type { ComponentType, ReactNode } from "react";
+import { callStatsQuery, plansQuery, useCallEvents } from "../api/calls";
 import { api, unwrap } from "../api/client";
 import { problemMessage } from "../api/problem";
 import { invitationsQuery, membersQuery } from "../api/queries";
 import { Badge, RoleBadge } from "../components/badge";
 import { Button, buttonClasses } from "../components/button";
+import { CallsPerDayChart, LiveCallsPanel } from "../components/calls";
 import { Panel } from "../components/page-header";
+import { ErrorState, LoadingState } from "../components/states";
 import { cx } from "../lib/class-names";
 import { useCurrentOrganization } from "../lib/current-organization";
 import { can } from "../lib/permissions";
@@ -53,6 +57,79 @@ function ChecklistItem({ done, title, children, action }: { done: boolean; title
   );
 }
 
+function Stat({ icon: Icon, label, value, detail }: { icon: ComponentType<{ className?: string }>; label: string; value: ReactNode; detail?: ReactNode }) {
+  return (
+    <div className="rounded-xl bg-white p-4 shadow-xs ring-1 ring-zinc-200">
+      <div className="flex items-center gap-2 text-xs font-medium text-zinc-500">
+        <Icon aria-hidden className="size-3.5" />
+        {label}
+      </div>
+      <div className="mt-2 text-2xl font-semibold tabular-nums tracking-tight text-zinc-900">{value}</div>
+      {detail && <div className="mt-1 text-xs text-zinc-500">{detail}</div>}
+    </div>
+  );
+}
+
+const numberFormat = new Intl.NumberFormat();
+
+function CallsOverview({ orgId, planId }: { orgId: string; planId: string }) {
+  const live = useCallEvents(orgId);
+  const stats = useQuery(callStatsQuery(orgId));
+  const plans = useQuery(plansQuery());
+  const minutesAllowed = plans.data?.find((plan) => plan.id === planId)?.minutesPerMonth;
+
+  const figures = stats.isPending ? (
+    <LoadingState label="Loading call figures…" className="sm:col-span-3" />
+  ) : stats.isError ? (
+    <ErrorState error={stats.error} onRetry={() => stats.refetch()} title="Could not load call figures" className="sm:col-span-3" />
+  ) : (
+    <>
+      <Stat icon={PhoneCall} label="Calls today" value={numberFormat.format(stats.data.callsToday)} detail={`${stats.data.activeCalls} in progress`} />
+      <Stat icon={PhoneIncoming} label="Calls this month" value={numberFormat.format(stats.data.callsThisMonth)} />
+      <Stat
+        icon={Clock}
+        label="Minutes this month"
+        value={numberFormat.format(stats.data.minutesThisMonth)}
+        detail={
+          minutesAllowed === undefined ? undefined : minutesAllowed === null ? (
+            "Unlimited on your plan"
+          ) : (
+            <UsageBar used={stats.data.minutesThisMonth} allowed={minutesAllowed} />
+          )
+        }
+      />
+    </>
+  );
+
+  return (
+    <div className="mb-8 space-y-3">
+      <div className="grid gap-3 sm:grid-cols-3">{figures}</div>
+      <div className="grid gap-3 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          <Panel title="Calls per day" description={stats.data ? `Last ${stats.data.perDay.length} days, ${stats.data.timezone} time` : undefined}>
+            <div className="px-5 py-4">{stats.data ? <CallsPerDayChart perDay={stats.data.perDay} /> : <div className="h-32" />}</div>
+          </Panel>
+        </div>
+        <LiveCallsPanel orgId={orgId} state={live} />
+      </div>
+    </div>
+  );
+}
+
+function UsageBar({ used, allowed }: { used: number; allowed: number }) {
+  const ratio = allowed > 0 ? Math.min(1, used / allowed) : 1;
+  return (
+    <span className="block">
+      <span>
+        of {numberFormat.format(allowed)} on your plan ({Math.round(ratio * 100)}%)
+      </span>
+      <span aria-hidden className="mt-1.5 block h-1.5 overflow-hidden rounded-full bg-zinc-100">
+        <span className={cx("block h-full rounded-full", ratio >= 0.9 ? "bg-amber-500" : "bg-indigo-500")} style={{ width: `${ratio * 100}%` }} />
+      </span>
+    </span>
+  );
+}
+
 export function OverviewPage() {
   const organization = useCurrentOrganization();
   const me = useMe();
@@ -76,6 +153,8 @@ export function OverviewPage() {
           Here is where {organization.name} stands. You are on the <span className="font-medium text-zinc-700">{organization.plan.name}</span> plan.
         </p>
       </div>
+
+      <CallsOverview orgId={organization.id} planId={organization.plan.id} />
 
       <div className="mb-8 grid gap-3 sm:grid-cols-3">
         <Fact icon={CreditCard} label="Plan">

@@ -1,6 +1,6 @@
-// Sections of the product not built yet (numbers, calls, inbox, analytics, billing): a tidy empty
+// Sections of the product not built yet (numbers, inbox, analytics, billing): a tidy empty
 // state saying what will live there.
-import { ChartNoAxesColumn, CreditCard, Inbox, PhoneCall, PhoneIncoming } from "lucide-react";
+import { ChartNoAxesColumn, CreditCard, Inbox, PhoneIncoming } from "lucide-react";
 import type { ComponentType } from "react";
 import { PageHeader } from "../components/page-header";
 import { EmptyState } from "../components/states";
@@ -21,13 +21,6 @@ export const UPCOMING_SECTIONS = {
     icon: PhoneIncoming,
     emptyTitle: "Your phone numbers will live here",
     features: ["Buy a local number or bring your own", "Point each number at an assistant", "Fallback number when the AI cannot help"],
-  },
-  calls: {
-    title: "Calls",
-    description: "Every call your assistants answered.",
-    icon: PhoneCall,
-    emptyTitle: "Your calls will live here",
-    features: ["Transcripts with speakers and timestamps", "Recordings and summaries", "Filters, transcript search and CSV export"],
   },
   inbox: {
     title: "Inbox",

@@ -37,6 +37,12 @@ export const AUDIT_ACTIONS = [
   "knowledge.source_added",
   "knowledge.source_deleted",
   "admin.super_admin_created",
+  "webhook.rejected",
+  "phone_number.provisioned",
+  "phone_number.updated",
+  "phone_number.released",
+  "provider_credentials.added",
+  "provider_credentials.deleted",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

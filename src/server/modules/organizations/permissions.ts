@@ -20,9 +20,12 @@ export const PERMISSIONS = {
   "assistants:write": EDITORS,
   "knowledge:read": ALL,
   "knowledge:write": EDITORS,
+  "inbox:read": ALL,
   "inbox:write": EDITORS,
   "calls:read": ALL,
   "analytics:read": ALL,
+  "numbers:read": ALL,
+  "numbers:manage": MANAGERS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
