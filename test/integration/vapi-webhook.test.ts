@@ -403,7 +403,10 @@ describe("call records", () => {
     const other = await createTenant();
     const seen: { type: string; status: string }[] = [];
     const seenByOther: unknown[] = [];
-    const stop = t.platform.ctx.callEvents.subscribe(tenant.organizationId, { onEvent: (e) => seen.push({ type: e.type, status: e.call.status }), onClose: () => {} });
+    const stop = t.platform.ctx.callEvents.subscribe(tenant.organizationId, {
+      onEvent: (e) => seen.push({ type: e.type, status: e.call.status }),
+      onClose: () => {},
+    });
     const stopOther = t.platform.ctx.callEvents.subscribe(other.organizationId, { onEvent: (e) => seenByOther.push(e), onClose: () => {} });
     try {
       await replay([assistantRequest(tenant, "call-live"), statusUpdate(tenant, "call-live", "in-progress", 2), endOfCallReport(tenant, "call-live")]);
