@@ -28,6 +28,7 @@ import { organizationRoutes } from "./modules/organizations/routes.js";
 import { phoneNumberRoutes } from "./modules/phone-numbers/routes.js";
 import { twilioWebhookRoutes } from "./modules/phone-numbers/twilio-webhooks.js";
 import { planRoutes } from "./modules/plans/routes.js";
+import { sandboxRoutes } from "./modules/sandbox/routes.js";
 import { templateRoutes } from "./modules/templates/routes.js";
 import { VAPI_WEBHOOK_PATH, vapiWebhookRoutes } from "./modules/vapi-webhook/routes.js";
 
@@ -50,6 +51,7 @@ export function buildApiRouter() {
     inboxRoutes(),
     phoneNumberRoutes(),
     callRoutes(),
+    sandboxRoutes(),
   ];
   for (const router of routers) {
     api.route("/", router);

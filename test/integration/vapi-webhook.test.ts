@@ -4,6 +4,15 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  assistantRequestMessage,
+  type CallFacts,
+  endOfCallReportMessage,
+  statusUpdateMessage,
+  toolCallsMessage,
+  transcriptMessage,
+  vapiCallObject,
+} from "../../src/server/modules/sandbox/messages.js";
 import { sandboxWebhookSecret } from "../../src/server/modules/vapi-webhook/authenticate.js";
 import { createOrgWithOwner } from "../helpers/fixtures.js";
 import { startTestPlatform, type TestPlatform } from "../helpers/platform.js";
@@ -58,53 +67,32 @@ async function createTenant(options: { assistantStatus?: string; plan?: string; 
   return { organizationId, phoneNumberId, number, vapiNumberId, assistantId };
 }
 
-function vapiCall(tenant: Tenant, id: string, caller = "+12125550123"): Vapi.Call {
-  return {
-    id,
-    orgId: "vapi-org",
-    createdAt: "2026-03-02T15:04:05.000Z",
-    updatedAt: "2026-03-02T15:04:05.000Z",
-    type: "inboundPhoneCall",
-    phoneNumberId: tenant.vapiNumberId,
-    customer: { number: caller },
-  };
+const CREATED_AT_MS = Date.parse("2026-03-02T15:04:05.000Z");
+const at = (seconds: number) => CREATED_AT_MS + seconds * 1000;
+
+/** A call to the tenant's Vapi number, as Vapi identifies it (call.phoneNumberId). */
+function callFacts(tenant: Tenant, id: string, caller = "+12125550123"): CallFacts {
+  return { id, orgId: "vapi-org", createdAtMs: CREATED_AT_MS, phoneNumberId: tenant.vapiNumberId, callerNumber: caller };
 }
 
-const at = (seconds: number) => Date.parse("2026-03-02T15:04:05.000Z") + seconds * 1000;
+function vapiCall(tenant: Tenant, id: string, caller?: string): Vapi.Call {
+  return vapiCallObject(callFacts(tenant, id, caller));
+}
 
 function assistantRequest(tenant: Tenant, callId: string, caller?: string): Vapi.ServerMessageAssistantRequest {
-  return { type: "assistant-request", call: vapiCall(tenant, callId, caller), timestamp: at(0) };
+  return assistantRequestMessage(callFacts(tenant, callId, caller), at(0));
 }
 
 function statusUpdate(tenant: Tenant, callId: string, status: Vapi.ServerMessageStatusUpdateStatus, second: number): Vapi.ServerMessageStatusUpdate {
-  return {
-    type: "status-update",
-    status,
-    call: vapiCall(tenant, callId),
-    timestamp: at(second),
-    ...(status === "ended" ? { endedReason: "customer-ended-call" } : {}),
-  };
+  return statusUpdateMessage(callFacts(tenant, callId), status, at(second));
 }
 
 function transcript(tenant: Tenant, callId: string): Vapi.ServerMessageTranscript {
-  return {
-    type: "transcript",
-    role: "user",
-    transcriptType: "final",
-    transcript: "I'd like to leave a message",
-    call: vapiCall(tenant, callId),
-    timestamp: at(5),
-  };
+  return transcriptMessage(callFacts(tenant, callId), "user", "I'd like to leave a message", at(5));
 }
 
 function toolCalls(tenant: Tenant, callId: string, args: string | Record<string, unknown>): Vapi.ServerMessageToolCalls {
-  return {
-    type: "tool-calls",
-    call: vapiCall(tenant, callId),
-    timestamp: at(8),
-    toolWithToolCallList: [],
-    toolCallList: [{ id: `tc-${callId}`, type: "function", function: { name: "takeMessage", arguments: args as string } }],
-  };
+  return toolCallsMessage(callFacts(tenant, callId), [{ id: `tc-${callId}`, name: "takeMessage", arguments: args }], at(8));
 }
 
 function conversationMessages(count: number): Vapi.ArtifactMessagesItem[] {
@@ -121,17 +109,19 @@ function conversationMessages(count: number): Vapi.ArtifactMessagesItem[] {
 }
 
 function endOfCallReport(tenant: Tenant, callId: string, turns = 4): Vapi.ServerMessageEndOfCallReport {
-  return {
-    type: "end-of-call-report",
-    endedReason: "customer-ended-call",
-    call: vapiCall(tenant, callId),
+  return endOfCallReportMessage(callFacts(tenant, callId), {
     timestamp: at(60),
+    endedReason: "customer-ended-call",
     cost: 0.1234,
-    startedAt: "2026-03-02T15:04:06.000Z",
-    endedAt: "2026-03-02T15:05:06.000Z",
-    artifact: { messages: conversationMessages(turns), transcript: "AI: Hello\nUser: Hi", recordingUrl: "https://storage.vapi.ai/rec-1.wav" },
-    analysis: { summary: "The caller left a message.", structuredData: { outcome: "message_taken", callerName: "Sam" }, successEvaluation: "true" },
-  };
+    startedAtMs: at(1),
+    endedAtMs: at(61),
+    messages: conversationMessages(turns),
+    transcript: "AI: Hello\nUser: Hi",
+    recordingUrl: "https://storage.vapi.ai/rec-1.wav",
+    summary: "The caller left a message.",
+    structuredData: { outcome: "message_taken", callerName: "Sam" },
+    successEvaluation: "true",
+  });
 }
 
 /** The legacy layout: transcript, summary and recordingUrl on the message itself. */

@@ -6,6 +6,7 @@ import { reconcileCalls } from "../modules/calls/reconcile.js";
 import { ingestKnowledgeSource } from "../modules/knowledge/ingest.js";
 import type { MailTransport } from "../modules/mail/mailer.js";
 import { sendInboxNotification } from "../modules/notifications/service.js";
+import { runSandboxCallJob } from "../modules/sandbox/service.js";
 import type { Jobs } from "./queue.js";
 
 export function registerJobHandlers(jobs: Jobs, deps: { mail: MailTransport; ctx: AppContext }) {
@@ -17,6 +18,7 @@ export function registerJobHandlers(jobs: Jobs, deps: { mail: MailTransport; ctx
   jobs.register("calls.reconcile", async () => {
     await reconcileCalls(deps.ctx);
   });
+  jobs.register("sandbox.run-call", (call) => runSandboxCallJob(deps.ctx, call));
   jobs.schedule("calls.ensure-partitions", "17 3 * * *", {});
   jobs.schedule("calls.reconcile", "*/10 * * * *", {});
 }

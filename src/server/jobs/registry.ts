@@ -1,6 +1,7 @@
 // Every job the platform runs: its queue options and the shape of its payload.
 import type { OutgoingMail } from "../modules/mail/mailer.js";
 import type { NotificationPayload } from "../modules/notifications/service.js";
+import type { SandboxCallRequest } from "../modules/sandbox/service.js";
 
 export type JobPayloads = {
   "mail.send": OutgoingMail;
@@ -14,6 +15,8 @@ export type JobPayloads = {
   "calls.ensure-partitions": Record<string, never>;
   /** Every 10 minutes: fetch from Vapi the calls that never got an end-of-call report. */
   "calls.reconcile": Record<string, never>;
+  /** Play one scripted sandbox call through the webhook (POST /api/v1/orgs/{orgId}/sandbox/calls). */
+  "sandbox.run-call": SandboxCallRequest & { providerCallId: string };
 };
 
 export type JobName = keyof JobPayloads;
@@ -25,4 +28,5 @@ export const JOB_QUEUES: Record<JobName, { retryLimit: number; retryDelay: numbe
   "calls.ingest-event": { retryLimit: 10, retryDelay: 2, retryBackoff: true },
   "calls.ensure-partitions": { retryLimit: 3, retryDelay: 60, retryBackoff: true },
   "calls.reconcile": { retryLimit: 0, retryDelay: 60, retryBackoff: false },
+  "sandbox.run-call": { retryLimit: 0, retryDelay: 5, retryBackoff: false },
 };
