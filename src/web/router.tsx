@@ -17,11 +17,13 @@ import { AssistantsPage } from "./routes/assistants";
 import { CallDetailPage, CallsPage } from "./routes/calls";
 import { ForgotPasswordPage } from "./routes/forgot-password";
 import { NoOrganizationPage } from "./routes/home";
+import { InboxPage } from "./routes/inbox";
 import { InvitationPage } from "./routes/invitation";
 import { KnowledgePage } from "./routes/knowledge";
 import { OrganizationLayout } from "./routes/organization-layout";
 import { OrganizationSettingsPage } from "./routes/organization-settings";
 import { OverviewPage } from "./routes/overview";
+import { PhoneNumbersPage } from "./routes/phone-numbers";
 import { ResetPasswordPage } from "./routes/reset-password";
 import { NotFoundPage, RootLayout } from "./routes/root-layout";
 import { SignInPage } from "./routes/signin";
@@ -137,10 +139,16 @@ const assistantCreateRoute = createRoute({
   component: NewAssistantPage,
 });
 const assistantRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants/$assistantId", component: EditAssistantPage });
-const phoneNumbersRoute = createRoute({ getParentRoute: () => organizationRoute, path: "phone-numbers", component: upcoming("phone-numbers") });
+const phoneNumbersRoute = createRoute({ getParentRoute: () => organizationRoute, path: "phone-numbers", component: PhoneNumbersPage });
 const callsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls", component: CallsPage });
 const callRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls/$callId", component: CallDetailPage });
-const inboxRoute = createRoute({ getParentRoute: () => organizationRoute, path: "inbox", component: upcoming("inbox") });
+// The inbox; ?item= opens one item beside the list (the calls pages link to items that way).
+const inboxRoute = createRoute({
+  getParentRoute: () => organizationRoute,
+  path: "inbox",
+  validateSearch: (search: Record<string, unknown>): { item?: string } => (typeof search.item === "string" && search.item ? { item: search.item } : {}),
+  component: InboxPage,
+});
 const knowledgeRoute = createRoute({
   getParentRoute: () => organizationRoute,
   path: "knowledge",

@@ -74,8 +74,8 @@ export type LiveState = "connecting" | "live" | "offline";
 
 /**
  * Subscribes to the organization's call events while mounted: every event (and every reconnect,
- * since missed events are not replayed) invalidates the calls queries, so lists, stats and the
- * live panel refetch without a reload. A closed stream reconnects with a fresh token.
+ * since missed events are not replayed) invalidates the calls and inbox queries, so lists, stats,
+ * the live panel and the inbox refetch without a reload. A closed stream reconnects with a fresh token.
  */
 export function useCallEvents(orgId: string): LiveState {
   const queryClient = useQueryClient();
@@ -86,7 +86,9 @@ export function useCallEvents(orgId: string): LiveState {
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let failures = 0;
-    const refresh = () => queryClient.invalidateQueries({ queryKey: callKeys.all(orgId) });
+    // Calls create inbox items (messages, bookings, orders) as they go: refresh those views too.
+    const refresh = () =>
+      Promise.all([queryClient.invalidateQueries({ queryKey: callKeys.all(orgId) }), queryClient.invalidateQueries({ queryKey: ["inbox", orgId] })]);
 
     const connect = async () => {
       if (stopped) return;

@@ -5017,6 +5017,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/sandbox/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play a scripted call to a sandbox number (no vendor account needed)
+         * @description Answers 202 at once; the call then runs in the background through POST /webhooks/vapi with the messages Vapi sends, and shows up in the calls list and the live stream, marked as a test call. 422 when the number is not a sandbox number or the script is invalid.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SandboxCallRequest"];
+                };
+            };
+            responses: {
+                /** @description Started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SandboxCallStarted"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6094,6 +6184,27 @@ export interface components {
              * @example 2026-11-22T09:30:00.000Z
              */
             createdAt: string;
+        };
+        SandboxCallStarted: {
+            /** @description The simulated vendor call id */
+            providerCallId: string;
+        };
+        SandboxCallRequest: {
+            /**
+             * @description One of the organization's sandbox numbers
+             * @example pn_5m2k8q1c7v3b5n6h0j2r4t9x
+             */
+            phoneNumberId: string;
+            /**
+             * @description One line each: "caller: …", "assistant: …", "tool: <toolName> <JSON arguments>" or "hang"; "#" comments and blank lines are ignored. Without it, a caller leaves a message, worded for the assistant's industry.
+             * @example caller: Hi, can I leave a message for the team?
+             *     tool: takeMessage {"callerName":"Sam","message":"Please call me back."}
+             */
+            script?: string;
+            /** @description The caller's number (E.164); a fictional one by default */
+            callerNumber?: string;
+            /** @description Milliseconds between lines, so the call can be watched live; 0 by default */
+            paceMs?: number;
         };
     };
     responses: never;

@@ -9,15 +9,17 @@ type DialogProps = {
   title: string;
   description?: ReactNode;
   children: ReactNode;
+  /** "lg" for dialogs with a wide control (a script, a list). */
+  size?: "md" | "lg";
 };
 
-export function Dialog({ open, onOpenChange, title, description, children }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, description, children, size = "md" }: DialogProps) {
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px] data-[state=open]:animate-[fade-in_150ms_ease-out]" />
         <RadixDialog.Content
-          className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl ring-1 ring-zinc-200 focus:outline-none data-[state=open]:animate-[fade-in_150ms_ease-out]"
+          className={`fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] ${size === "lg" ? "max-w-2xl" : "max-w-md"} -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl ring-1 ring-zinc-200 focus:outline-none data-[state=open]:animate-[fade-in_150ms_ease-out]`}
           {...(description ? {} : { "aria-describedby": undefined })}
         >
           <div className="mb-4 flex items-start justify-between gap-4">

@@ -367,12 +367,14 @@ export function CallDetailPage() {
                     </div>
                     <p className="mt-1 text-zinc-600">{action.result}</p>
                     {action.inboxItemId && (
-                      <a
-                        href={`/orgs/${orgId}/inbox?item=${encodeURIComponent(action.inboxItemId)}`}
+                      <Link
+                        to="/orgs/$orgId/inbox"
+                        params={{ orgId }}
+                        search={{ item: action.inboxItemId }}
                         className="mt-1 inline-block text-indigo-700 hover:underline"
                       >
                         Open in inbox
-                      </a>
+                      </Link>
                     )}
                   </li>
                 ))}
@@ -385,9 +387,9 @@ export function CallDetailPage() {
                 {data.inboxItemIds
                   .filter((id) => !data.actions.some((a) => a.inboxItemId === id))
                   .map((id) => (
-                    <a key={id} href={`/orgs/${orgId}/inbox?item=${encodeURIComponent(id)}`} className="mr-3 text-indigo-700 hover:underline">
+                    <Link key={id} to="/orgs/$orgId/inbox" params={{ orgId }} search={{ item: id }} className="mr-3 text-indigo-700 hover:underline">
                       Inbox item
-                    </a>
+                    </Link>
                   ))}
               </p>
             )}

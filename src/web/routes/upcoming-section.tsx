@@ -1,6 +1,6 @@
-// Sections of the product not built yet (numbers, inbox, analytics, billing): a tidy empty
+// Sections of the product not built yet (analytics, billing): a tidy empty
 // state saying what will live there.
-import { ChartNoAxesColumn, CreditCard, Inbox, PhoneIncoming } from "lucide-react";
+import { ChartNoAxesColumn, CreditCard } from "lucide-react";
 import type { ComponentType } from "react";
 import { PageHeader } from "../components/page-header";
 import { EmptyState } from "../components/states";
@@ -15,20 +15,6 @@ export type UpcomingSection = {
 };
 
 export const UPCOMING_SECTIONS = {
-  "phone-numbers": {
-    title: "Phone numbers",
-    description: "The numbers your customers call.",
-    icon: PhoneIncoming,
-    emptyTitle: "Your phone numbers will live here",
-    features: ["Buy a local number or bring your own", "Point each number at an assistant", "Fallback number when the AI cannot help"],
-  },
-  inbox: {
-    title: "Inbox",
-    description: "What your callers left for your team.",
-    icon: Inbox,
-    emptyTitle: "Messages, callbacks and bookings will land here",
-    features: ["Messages and callback requests", "Appointments and orders taken on calls", "Assign, resolve and get notified by email or SMS"],
-  },
   analytics: {
     title: "Analytics",
     description: "How your phone lines are doing.",
