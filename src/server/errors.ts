@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   "EMPTY_FILE",
   "FILE_TOO_LARGE",
   "RATE_LIMITED",
+  "SERVICE_UNAVAILABLE",
   "INTERNAL",
 ] as const;
 

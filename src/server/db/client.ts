@@ -15,12 +15,16 @@ export type Database = {
   close: () => Promise<void>;
 };
 
+const POOL_CHECKOUT_TIMEOUT_MS = 5_000;
+
 // Dates are returned as Date objects; BIGINT counts as numbers (they stay far below 2^53).
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 export function connectDatabase(ownerUrl: string, options: { appPoolSize?: number; onIdleError?: (error: Error) => void } = {}): Database {
-  const appPool = new pg.Pool({ connectionString: ownerUrl, max: options.appPoolSize ?? 10, idleTimeoutMillis: 30_000 });
-  const platformPool = new pg.Pool({ connectionString: ownerUrl, max: 4, idleTimeoutMillis: 30_000 });
+  // A request that cannot get a connection in time fails (503) rather than queueing forever.
+  const common = { connectionString: ownerUrl, idleTimeoutMillis: 30_000, connectionTimeoutMillis: POOL_CHECKOUT_TIMEOUT_MS };
+  const appPool = new pg.Pool({ ...common, max: options.appPoolSize ?? 10 });
+  const platformPool = new pg.Pool({ ...common, max: 4 });
   // An idle connection that the server closes (restart, failover, pg_terminate_backend) is emitted
   // as a pool 'error'; unhandled, it would crash the process. The pool drops it and reconnects.
   for (const pool of [appPool, platformPool]) pool.on("error", (error) => options.onIdleError?.(error));

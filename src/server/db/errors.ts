@@ -23,3 +23,19 @@ export function isExclusionViolation(error: unknown, constraint?: string): boole
   const pg = pgErrorOf(error);
   return pg?.code === "23P01" && (constraint === undefined || pg.constraint === constraint);
 }
+
+/** The database is unreachable or refusing work right now: worth a retry, not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current && typeof current === "object"; depth++) {
+    const candidate = current as { code?: string; message?: string; cause?: unknown };
+    if (
+      typeof candidate.code === "string" &&
+      (candidate.code.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "ECONNREFUSED", "ECONNRESET"].includes(candidate.code))
+    )
+      return true;
+    if (typeof candidate.message === "string" && /timeout exceeded when trying to connect|Connection terminated/i.test(candidate.message)) return true;
+    current = candidate.cause;
+  }
+  return false;
+}

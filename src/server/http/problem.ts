@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
+import { isDatabaseUnavailable } from "../db/errors.js";
 import { DomainError, type ErrorCode, type FieldError, Invalid, TooManyRequests } from "../errors.js";
 import type { AppEnv } from "./env.js";
 
@@ -91,6 +92,19 @@ export function errorToProblem(error: unknown, c: Context<AppEnv>): Response {
       });
     }
     return problemResponse(c, { title: "Error", status, code: status === 401 ? "UNAUTHENTICATED" : "INTERNAL", detail: error.message });
+  }
+  if (isDatabaseUnavailable(error)) {
+    c.get("logger")?.warn({ err: error }, "database unavailable");
+    return problemResponse(
+      c,
+      {
+        title: "Service unavailable",
+        status: 503,
+        code: "SERVICE_UNAVAILABLE",
+        detail: "We are briefly unable to reach our database. Try again in a few seconds.",
+      },
+      { "retry-after": "5" },
+    );
   }
   c.get("logger")?.error({ err: error }, "unhandled error");
   return problemResponse(c, {

@@ -2,6 +2,7 @@
 // lookupKnowledge tool. Today PostgreSQL full-text search; embeddings may be added behind it.
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
+import type { Db } from "../../db/client.js";
 import { withTenant } from "../../db/transaction.js";
 import { Invalid } from "../../errors.js";
 import { assertAssistant, KNOWLEDGE_LANGUAGES } from "./service.js";
@@ -67,10 +68,16 @@ function usesSearchSyntax(query: string): boolean {
  * question ("where can I park my car?") matches chunks with any of its words, but those with all
  * of them come first; within each group, by rank.
  */
+/**
+ * Ranks the organization's chunks for a query. Pass `tx` to search inside a transaction the
+ * caller already holds (an in-call tool does): opening a second one from the same pool while
+ * holding the first could exhaust the pool under load and wait forever.
+ */
 export async function searchKnowledge(
   ctx: Pick<AppContext, "db">,
   organizationId: string,
   options: { query: string; assistantId?: string | undefined; limit: number },
+  tx?: Db,
 ): Promise<KnowledgeSearchHit[]> {
   const query = options.query.trim();
   if (query === "") throw new Invalid("VALIDATION_FAILED", "Enter something to search for.", [{ path: "query.q", message: "Must not be empty." }]);
@@ -86,7 +93,7 @@ export async function searchKnowledge(
   // organization's own chunks by index (organization_id leads the primary key) and tests @@ on
   // each, so a search costs what the organization's corpus holds (about 5 ms per 1,000 chunks),
   // never the whole table. Only the best rows get the (costly) ts_headline.
-  const { rows } = await withTenant(ctx.db, organizationId, async (tx) => {
+  const search = async (tx: Db) => {
     await assertAssistant(tx, organizationId, assistantId);
     return tx.execute<HitRow>(sql`
       WITH exact AS (
@@ -118,7 +125,8 @@ export async function searchKnowledge(
       FROM best
       ORDER BY has_all_words DESC, rank DESC, source_id, ordinal
     `);
-  });
+  };
+  const { rows } = tx ? await search(tx) : await withTenant(ctx.db, organizationId, search);
   return rows.map((row) => ({
     sourceId: row.source_id,
     sourceTitle: row.source_title,

@@ -12,11 +12,8 @@ export function snippetText(html: string): string {
 }
 
 export async function lookupKnowledge(env: ToolEnv, args: ToolArguments<"lookupKnowledge">): Promise<ToolOutcome> {
-  const hits = await searchKnowledge(env.ctx, env.call.organizationId, {
-    query: args.query,
-    assistantId: env.assistant?.id,
-    limit: KNOWLEDGE_RESULTS,
-  });
+  // In the tool's own transaction: a second pool checkout per tool call can exhaust the pool.
+  const hits = await searchKnowledge(env.ctx, env.call.organizationId, { query: args.query, assistantId: env.assistant?.id, limit: KNOWLEDGE_RESULTS }, env.tx);
   if (hits.length === 0) return { outcome: "succeeded", text: "Nothing in the knowledge base answers that. Say you are not sure and offer to take a message." };
   const passages = hits.map((hit, index) => {
     const where = hit.heading ? `${hit.sourceTitle} — ${hit.heading}` : hit.sourceTitle;
