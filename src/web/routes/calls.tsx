@@ -2,7 +2,7 @@
 // and one call (summary, structured data, recording, transcript with speakers and times, actions).
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
-import { ArrowLeft, ChevronLeft, ChevronRight, Download, PhoneCall, Search } from "lucide-react";
+import { ArrowLeft, Download, PhoneCall, Search } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import { assistantsQuery } from "../api/assistants";
 import { type CallFilters, type CallStatus, callQuery, callsQuery, downloadCallsCsv, useCallEvents } from "../api/calls";
@@ -10,6 +10,7 @@ import { problemMessage } from "../api/problem";
 import { Badge } from "../components/badge";
 import { Button } from "../components/button";
 import { CallStatusBadge, formatDuration, formatOffset, formatOutcome, LiveIndicator } from "../components/calls";
+import { CursorPager } from "../components/cursor-pager";
 import { SelectField, TextField } from "../components/form-field";
 import { PageHeader, Panel } from "../components/page-header";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
@@ -215,24 +216,13 @@ export function CallsPage() {
           </div>
         )}
         {calls.data && (cursors.length > 1 || calls.data.nextCursor) && (
-          <nav aria-label="Pages" className="flex items-center justify-between border-t border-zinc-100 bg-zinc-50/60 px-4 py-3 text-sm text-zinc-500">
-            <span>Page {cursors.length}</span>
-            <div className="flex gap-2">
-              <Button variant="secondary" size="sm" disabled={cursors.length <= 1} onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}>
-                <ChevronLeft aria-hidden className="size-4" />
-                Previous
-              </Button>
-              <Button
-                variant="secondary"
-                size="sm"
-                disabled={!calls.data.nextCursor}
-                onClick={() => calls.data.nextCursor && setPages({ key: filterKey, cursors: [...cursors, calls.data.nextCursor] })}
-              >
-                Next
-                <ChevronRight aria-hidden className="size-4" />
-              </Button>
-            </div>
-          </nav>
+          <CursorPager
+            page={cursors.length}
+            onPrevious={cursors.length > 1 ? () => setPages({ key: filterKey, cursors: cursors.slice(0, -1) }) : undefined}
+            onNext={
+              calls.data.nextCursor ? () => calls.data.nextCursor && setPages({ key: filterKey, cursors: [...cursors, calls.data.nextCursor] }) : undefined
+            }
+          />
         )}
       </section>
     </>

@@ -4,7 +4,7 @@
 // events from the live stream refresh it, so items taken on a call appear without a reload.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { CalendarClock, ChevronLeft, ChevronRight, Inbox, MessageSquare, PhoneCall, PhoneForwarded, Search, ShoppingBag, Truck, X } from "lucide-react";
+import { CalendarClock, Inbox, MessageSquare, PhoneCall, PhoneForwarded, Search, ShoppingBag, Truck, X } from "lucide-react";
 import { type ComponentType, type ReactNode, useState } from "react";
 import { useCallEvents } from "../api/calls";
 import {
@@ -31,6 +31,7 @@ import { Alert } from "../components/alert";
 import { Badge } from "../components/badge";
 import { Button } from "../components/button";
 import { LiveIndicator } from "../components/calls";
+import { CursorPager } from "../components/cursor-pager";
 import { SelectField, TextAreaField, TextField } from "../components/form-field";
 import { PageHeader } from "../components/page-header";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
@@ -202,29 +203,13 @@ export function InboxPage() {
             </ul>
           )}
           {items.data && (cursors.length > 1 || items.data.nextCursor) && (
-            <nav aria-label="Pages" className="flex items-center justify-between border-t border-zinc-100 bg-zinc-50/60 px-4 py-3 text-sm text-zinc-500">
-              <span>Page {cursors.length}</span>
-              <div className="flex gap-2">
-                <Button
-                  variant="secondary"
-                  size="sm"
-                  disabled={cursors.length <= 1}
-                  onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
-                >
-                  <ChevronLeft aria-hidden className="size-4" />
-                  Previous
-                </Button>
-                <Button
-                  variant="secondary"
-                  size="sm"
-                  disabled={!items.data.nextCursor}
-                  onClick={() => items.data.nextCursor && setPages({ key: filterKey, cursors: [...cursors, items.data.nextCursor] })}
-                >
-                  Next
-                  <ChevronRight aria-hidden className="size-4" />
-                </Button>
-              </div>
-            </nav>
+            <CursorPager
+              page={cursors.length}
+              onPrevious={cursors.length > 1 ? () => setPages({ key: filterKey, cursors: cursors.slice(0, -1) }) : undefined}
+              onNext={
+                items.data.nextCursor ? () => items.data.nextCursor && setPages({ key: filterKey, cursors: [...cursors, items.data.nextCursor] }) : undefined
+              }
+            />
           )}
         </section>
         {selectedId && <ItemPanel key={selectedId} itemId={selectedId} members={members.data ?? []} onClose={() => select(undefined)} />}
