@@ -30,6 +30,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
+let numberSequence = 0;
+
 type Tenant = { organizationId: string; phoneNumberId: string; number: string; vapiNumberId: string; assistantId: string };
 
 async function createTenant(options: { assistantStatus?: string; plan?: string; number?: string } = {}): Promise<Tenant> {
@@ -50,7 +52,8 @@ async function createTenant(options: { assistantStatus?: string; plan?: string; 
     ],
   );
   const phoneNumberId = `pn_${randomBytes(8).toString("hex")}`;
-  const number = options.number ?? `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
+  // Each test file has its own database, so a counter keeps numbers unique (random ones collided).
+  const number = options.number ?? `+1415555${String(1000 + numberSequence++).padStart(4, "0")}`;
   const vapiNumberId = `vapi-pn-${randomBytes(6).toString("hex")}`;
   await t.ownerQuery(`INSERT INTO phone_numbers (organization_id, id, number, provider, provider_number_id, routing) VALUES ($1, $2, $3, 'vapi', $4, $5)`, [
     organizationId,

