@@ -321,8 +321,8 @@ describe("tool-calls", () => {
   it("passes arguments given as a string and as an object to the tool runner and answers { results }", async () => {
     const tenant = await createTenant();
     for (const [callId, args] of [
-      ["call-tools-string", JSON.stringify({ callerName: "Sam", message: "Call me" })],
-      ["call-tools-object", { callerName: "Sam", message: "Call me" }],
+      ["call-tools-string", JSON.stringify({ callerName: "Sam", callbackNumber: "+12125550123", message: "Call me" })],
+      ["call-tools-object", { callerName: "Sam", callbackNumber: "+12125550123", message: "Call me" }],
     ] as const) {
       const res = await post({ message: toolCalls(tenant, callId, args) });
       expect(res.status, res.text).toBe(200);
@@ -330,10 +330,15 @@ describe("tool-calls", () => {
       const [result] = res.body.results;
       expect(result.toolCallId).toBe(`tc-${callId}`);
       expect(result.name).toBe("takeMessage");
-      const text = result.result ?? result.error;
-      expect(typeof text).toBe("string");
-      expect(text).not.toContain("\n");
+      expect(result.error, JSON.stringify(result)).toBeUndefined();
+      expect(typeof result.result).toBe("string");
+      expect(result.result).not.toContain("\n");
       expect(await callRow(callId)).toHaveLength(1);
+      const { rows } = await t.ownerQuery<{ kind: string; details: { message?: string } }>(
+        "SELECT i.kind, i.details FROM inbox_items i JOIN call_actions a ON a.organization_id = i.organization_id AND a.inbox_item_id = i.id WHERE a.provider_tool_call_id = $1",
+        [`tc-${callId}`],
+      );
+      expect(rows).toEqual([{ kind: "message", details: expect.objectContaining({ message: "Call me" }) }]);
     }
   });
 });

@@ -136,3 +136,14 @@ export async function searchKnowledge(
     rank: Number(row.rank),
   }));
 }
+
+const SNIPPET_ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
+
+/** A snippet's HTML (escaped text and <mark>) back to plain text, for a model to read. */
+export function snippetToText(html: string): string {
+  return html
+    .replace(/<\/?mark>/g, "")
+    .replace(/&(amp|lt|gt|quot|#39);/g, (entity) => SNIPPET_ENTITIES[entity] ?? entity)
+    .replace(/\s+/g, " ")
+    .trim();
+}

@@ -11,7 +11,7 @@ import type { CallContext } from "../calls/call-context.js";
 import { upsertCallRow } from "../calls/ingest.js";
 import { ensureCallPartition } from "../calls/partitions.js";
 import { decideTransfer, runToolCall, type ToolCallRequest, type ToolCallResult } from "../inbox/tool-runner.js";
-import { searchKnowledge } from "../knowledge/search.js";
+import { searchKnowledge, snippetToText } from "../knowledge/search.js";
 import type { ResolvedNumber } from "../phone-numbers/lookup.js";
 import { answerAssistantRequest, UNKNOWN_NUMBER_ERROR } from "./assistant-request.js";
 import { callCreatedAtOf, callerNumberOf, callOf, idempotencyKeyOf, isRecord, isReplyType, stringOf, type VapiMessage } from "./messages.js";
@@ -40,7 +40,6 @@ async function storeEvent(
     const id = rows[0]?.id;
     // Enqueued in the same transaction: the job exists exactly when the event was stored.
     if (id && input.organizationId !== null) await ctx.jobs.enqueue(tx, "calls.ingest-event", { vendorEventId: id });
-    return { duplicate: id === undefined };
   });
 }
 
@@ -132,23 +131,13 @@ function lastUserMessageOf(message: VapiMessage): string {
   return "";
 }
 
-function plainSnippet(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
-}
-
 async function answerKnowledgeRequest(ctx: AppContext, call: CallContext | null, resolved: ResolvedNumber, message: VapiMessage) {
   const query = lastUserMessageOf(message).slice(0, 500).trim();
   if (query === "") return { documents: [] };
   const search = (assistantId: string | undefined) => searchKnowledge(ctx, resolved.organizationId, { query, assistantId, limit: KNOWLEDGE_DOCUMENTS });
   const hits = await search(call?.assistantId ?? undefined).catch(() => search(undefined));
   return {
-    documents: hits.map((hit) => ({ content: oneLine(`${hit.heading ? `${hit.heading}: ` : ""}${plainSnippet(hit.snippetHtml)}`), similarity: hit.rank })),
+    documents: hits.map((hit) => ({ content: oneLine(`${hit.heading ? `${hit.heading}: ` : ""}${snippetToText(hit.snippetHtml)}`), similarity: hit.rank })),
   };
 }
 
@@ -216,7 +205,7 @@ export async function handleVapiMessage(
   const type = typeof message.type === "string" ? message.type : "unknown";
   const resolved = await resolveTenant(ctx, message, input.sandboxOnly);
   const provider = input.sandboxOnly || resolved?.provider === "sandbox" ? "sandbox" : "vapi";
-  const stored = await storeEvent(ctx, {
+  await storeEvent(ctx, {
     provider,
     type,
     key: idempotencyKeyOf(message, type, input.rawBody),
@@ -226,6 +215,5 @@ export async function handleVapiMessage(
   });
   if (!isReplyType(type)) return ACK;
   if (resolved === null) return { status: 200, body: unknownNumberReply(type, message) };
-  void stored;
   return { status: 200, body: await reply(ctx, type, resolved, message) };
 }

@@ -1,15 +1,9 @@
 // lookupKnowledge: the knowledge search scoped to the call's assistant, as plain text for the model.
-import { searchKnowledge } from "../../knowledge/search.js";
+import { searchKnowledge, snippetToText } from "../../knowledge/search.js";
 import type { ToolArguments } from "./arguments.js";
 import { oneLine, type ToolEnv, type ToolOutcome } from "./context.js";
 
 const KNOWLEDGE_RESULTS = 3;
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
-
-/** The search's snippet HTML (escaped text and <mark>) back to plain text. */
-export function snippetText(html: string): string {
-  return oneLine(html.replace(/<\/?mark>/g, "").replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity));
-}
 
 export async function lookupKnowledge(env: ToolEnv, args: ToolArguments<"lookupKnowledge">): Promise<ToolOutcome> {
   // In the tool's own transaction: a second pool checkout per tool call can exhaust the pool.
@@ -17,7 +11,7 @@ export async function lookupKnowledge(env: ToolEnv, args: ToolArguments<"lookupK
   if (hits.length === 0) return { outcome: "succeeded", text: "Nothing in the knowledge base answers that. Say you are not sure and offer to take a message." };
   const passages = hits.map((hit, index) => {
     const where = hit.heading ? `${hit.sourceTitle} — ${hit.heading}` : hit.sourceTitle;
-    return `${index + 1}. (${oneLine(where)}) ${snippetText(hit.snippetHtml)}`;
+    return `${index + 1}. (${oneLine(where)}) ${snippetToText(hit.snippetHtml)}`;
   });
   return { outcome: "succeeded", text: `From the knowledge base: ${passages.join(" ")}` };
 }
