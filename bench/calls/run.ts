@@ -258,7 +258,7 @@ async function pendingEvents(owner: pg.Pool): Promise<number> {
   return rows[0]!.n;
 }
 
-/** Waits until the job queue has applied every stored event (bounded); returns the seconds it took, or null at the cap. */
+/** Waits until ingestion has applied every stored event (bounded); returns the seconds it took, or null at the cap. */
 async function drain(owner: pg.Pool, capSeconds: number): Promise<{ seconds: number | null; pending: number }> {
   const started = performance.now();
   let pending = await pendingEvents(owner);
@@ -490,7 +490,7 @@ function report(r: Results, tools: Tool[]): string {
   }
   if (r.drained) {
     out.push(
-      `Job queue (calls.ingest-event) after the last call: ${r.drained.seconds === null ? `NOT drained within ${settings.drainCapS} s (${r.drained.pending} events pending)` : `drained in ${r.drained.seconds.toFixed(1)} s`}.`,
+      `Ingestion backlog (vendor_events not yet processed) after the last call: ${r.drained.seconds === null ? `NOT drained within ${settings.drainCapS} s (${r.drained.pending} events pending)` : `drained in ${r.drained.seconds.toFixed(1)} s`}.`,
     );
   }
   if (r.baseline) {
@@ -658,7 +658,7 @@ async function main() {
     );
     results.drained = await drain(owner, settings.drainCapS);
     log(
-      `job queue ${results.drained.seconds === null ? `NOT drained after ${settings.drainCapS} s (${results.drained.pending} pending)` : `drained ${results.drained.seconds.toFixed(1)} s after the last call`}`,
+      `ingestion ${results.drained.seconds === null ? `NOT drained after ${settings.drainCapS} s (${results.drained.pending} pending)` : `drained ${results.drained.seconds.toFixed(1)} s after the last call`}`,
     );
 
     if (!args["skip-baseline"]) {

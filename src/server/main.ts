@@ -1,9 +1,15 @@
 // Composition root: config → platform (database, migrations, jobs) → HTTP server → graceful shutdown.
+import http from "node:http";
 import { serve } from "@hono/node-server";
 import { ConfigError, loadConfig } from "./config.js";
 import { startPlatform } from "./platform.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * Vapi and load balancers keep a connection open between a call's messages. A server closing an
+ * idle connection just as the client reuses it resets that request, so ours outwait theirs.
+ */
+const HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 async function main() {
   const config = loadConfig();
@@ -12,6 +18,10 @@ async function main() {
   const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info({ url: config.appUrl, port: info.port }, `Switchboard is listening on ${config.appUrl}`);
   });
+  if (server instanceof http.Server) {
+    server.keepAliveTimeout = HTTP_KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = HTTP_KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -15,6 +15,7 @@ import { registerJobHandlers } from "./jobs/handlers.js";
 import { createJobQueue } from "./jobs/queue.js";
 import { ensureSuperAdmin } from "./modules/admin/service.js";
 import { deriveAccessTokenKey } from "./modules/auth/tokens.js";
+import { startCallIngestion } from "./modules/calls/ingest-worker.js";
 import { createCallEventHub } from "./modules/calls/live.js";
 import { createMailTransport } from "./modules/mail/mailer.js";
 import { secretsKeyFrom } from "./modules/phone-numbers/encryption.js";
@@ -84,6 +85,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   registerJobHandlers(jobs, { mail, ctx });
   await jobs.start();
   stops.unshift(() => jobs.stop());
+  // Applies stored Vapi messages to calls; stopped before the job queue and the pools.
+  const callIngestion = startCallIngestion(ctx);
+  stops.unshift(() => callIngestion.stop());
 
   if (config.adminEmail && config.adminPassword) {
     const admin = await ensureSuperAdmin(ctx, { email: config.adminEmail, password: config.adminPassword }, null);

@@ -104,7 +104,7 @@ describe("runSandboxCall", () => {
         assistant_id: shop.assistantId,
         phone_number_id: shop.phoneNumberId,
         success_evaluation: "true",
-        is_test: false,
+        is_test: true, // every call on a sandbox number is a test call
         fallback: null,
       });
       expect(call.summary).toContain("Sam Rivera");

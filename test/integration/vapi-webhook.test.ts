@@ -15,6 +15,7 @@ import {
 } from "../../src/server/modules/sandbox/messages.js";
 import { sandboxWebhookSecret } from "../../src/server/modules/vapi-webhook/authenticate.js";
 import { createOrgWithOwner } from "../helpers/fixtures.js";
+import { addReady } from "../helpers/knowledge.js";
 import { startTestPlatform, type TestPlatform } from "../helpers/platform.js";
 
 const SECRET = "vapi-shared-secret-0123456789";
@@ -32,9 +33,9 @@ afterAll(async () => {
 
 let numberSequence = 0;
 
-type Tenant = { organizationId: string; phoneNumberId: string; number: string; vapiNumberId: string; assistantId: string };
+type Tenant = { organizationId: string; phoneNumberId: string; number: string; vapiNumberId: string; assistantId: string; accessToken: string };
 
-async function createTenant(options: { assistantStatus?: string; plan?: string; number?: string } = {}): Promise<Tenant> {
+async function createTenant(options: { assistantStatus?: string; plan?: string; number?: string; provider?: "vapi" | "sandbox" } = {}): Promise<Tenant> {
   const owner = await createOrgWithOwner(t);
   const organizationId = owner.organizationId;
   const assistantId = `ast_${randomBytes(8).toString("hex")}`;
@@ -55,19 +56,28 @@ async function createTenant(options: { assistantStatus?: string; plan?: string; 
   // Each test file has its own database, so a counter keeps numbers unique (random ones collided).
   const number = options.number ?? `+1415555${String(1000 + numberSequence++).padStart(4, "0")}`;
   const vapiNumberId = `vapi-pn-${randomBytes(6).toString("hex")}`;
-  await t.ownerQuery(`INSERT INTO phone_numbers (organization_id, id, number, provider, provider_number_id, routing) VALUES ($1, $2, $3, 'vapi', $4, $5)`, [
-    organizationId,
-    phoneNumberId,
-    number,
-    vapiNumberId,
-    JSON.stringify({ openAssistantId: assistantId, afterHours: { mode: "same_assistant" } }),
-  ]);
+  // A sandbox number has no vendor id: Vapi never heard of it.
+  const provider = options.provider ?? "vapi";
+  const vendorId = provider === "vapi" ? vapiNumberId : null;
   await t.ownerQuery(
-    `INSERT INTO phone_number_directory (number, provider, provider_number_id, organization_id, phone_number_id) VALUES ($1, 'vapi', $2, $3, $4)`,
-    [number, vapiNumberId, organizationId, phoneNumberId],
+    `INSERT INTO phone_numbers (organization_id, id, number, provider, provider_number_id, vapi_phone_number_id, vapi_status, routing)
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`,
+    [
+      organizationId,
+      phoneNumberId,
+      number,
+      provider,
+      vendorId,
+      provider === "vapi" ? "connected" : "not_applicable",
+      JSON.stringify({ openAssistantId: assistantId, afterHours: { mode: "same_assistant" } }),
+    ],
+  );
+  await t.ownerQuery(
+    `INSERT INTO phone_number_directory (number, provider, provider_number_id, vapi_phone_number_id, organization_id, phone_number_id) VALUES ($1, $2, $3, $3, $4, $5)`,
+    [number, provider, vendorId, organizationId, phoneNumberId],
   );
   if (options.plan) await t.ownerQuery("UPDATE organizations SET plan_id = $2 WHERE id = $1", [organizationId, options.plan]);
-  return { organizationId, phoneNumberId, number, vapiNumberId, assistantId };
+  return { organizationId, phoneNumberId, number, vapiNumberId, assistantId, accessToken: owner.accessToken };
 }
 
 const CREATED_AT_MS = Date.parse("2026-03-02T15:04:05.000Z");
@@ -260,11 +270,11 @@ describe("assistant-request", () => {
     await t.ownerQuery("UPDATE organizations SET status = 'suspended' WHERE id = $1", [suspended.organizationId]);
     const exhausted = await createTenant();
     const { rows: plan } = await t.ownerQuery<{ calls_per_month: number }>("SELECT calls_per_month FROM plans WHERE id = 'free'");
-    const monthStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1, 1));
+    // The current billing period's metered usage is at the plan's calls limit.
     await t.ownerQuery(
-      `INSERT INTO calls (organization_id, id, started_at, provider, provider_call_id, status)
-       SELECT $1, 'call_old_' || g, $2, 'vapi', 'old-' || g, 'ended' FROM generate_series(1, $3) g`,
-      [exhausted.organizationId, monthStart, plan[0]!.calls_per_month],
+      `INSERT INTO usage_periods (organization_id, period_start, period_end, calls)
+       SELECT organization_id, current_period_start, current_period_end, $2 FROM billing_accounts WHERE organization_id = $1`,
+      [exhausted.organizationId, plan[0]!.calls_per_month],
     );
     const busy = await createTenant();
     await t.ownerQuery(
@@ -467,5 +477,144 @@ describe("call records", () => {
     expect(rows.map((row) => row.organization_id)).toEqual([a.organizationId]);
     const { rows: bRows } = await t.ownerQuery<{ count: number }>("SELECT count(*)::int AS count FROM calls WHERE organization_id = $1", [b.organizationId]);
     expect(bRows[0]!.count).toBe(0);
+  });
+});
+
+describe("knowledge and transfer lookups read, never write", () => {
+  /** The metadata our assistant-request answer gives the transient assistant; Vapi sends it back with every message. */
+  const metadataOf = (tenant: { organizationId: string; assistantId: string }, callId: string | null = null) => ({
+    organizationId: tenant.organizationId,
+    assistantId: tenant.assistantId,
+    callId,
+  });
+
+  function knowledgeRequest(tenant: Tenant, callId: string, question: string, metadata: Record<string, unknown> | null, second = 9) {
+    const facts = callFacts(tenant, callId);
+    return {
+      type: "knowledge-base-request",
+      call: vapiCallObject(metadata ? { ...facts, assistant: { metadata } } : facts),
+      ...(metadata ? { assistant: { metadata } } : {}),
+      messages: [{ role: "user", message: question, time: at(second), secondsFromStart: second }],
+      messagesOpenAIFormatted: [{ role: "user", content: question }],
+      timestamp: at(second),
+    };
+  }
+
+  function transferRequest(tenant: Tenant, callId: string, destination: string, metadata: Record<string, unknown> | null) {
+    const facts = callFacts(tenant, callId);
+    const toolCall = { id: `tc-transfer-${callId}`, type: "function", function: { name: "transferCall", arguments: JSON.stringify({ destination }) } };
+    return {
+      type: "transfer-destination-request",
+      call: vapiCallObject(metadata ? { ...facts, assistant: { metadata } } : facts),
+      ...(metadata ? { assistant: { metadata } } : {}),
+      artifact: { messages: [{ role: "tool_calls", toolCalls: [toolCall], time: at(20), secondsFromStart: 20 }] },
+      timestamp: at(20),
+    };
+  }
+
+  async function withParkingKnowledge(tenant: Tenant, street: string) {
+    await addReady(t, tenant, {
+      title: "Directions",
+      kind: "text",
+      content: `Parking\n\nFree parking is behind the building on ${street}.`,
+      assistantId: tenant.assistantId,
+    });
+  }
+
+  it("a knowledge-base-request alone writes no call row and searches the knowledge of the assistant in its metadata", async () => {
+    const tenant = await createTenant();
+    await withParkingKnowledge(tenant, "Elm Street");
+    const res = await post({ message: knowledgeRequest(tenant, "call-kb-alone", "where can I park?", metadataOf(tenant)) });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.documents.map((d: { content: string }) => d.content).join(" ")).toMatch(/Elm Street/);
+    for (const document of res.body.documents) expect(document.content).not.toContain("\n");
+    // The raw message is kept, already processed: ingestion has nothing to write for a lookup.
+    const { rows } = await t.ownerQuery<{ processed: boolean }>(
+      "SELECT processed_at IS NOT NULL AS processed FROM vendor_events WHERE provider_call_id = 'call-kb-alone'",
+    );
+    expect(rows).toEqual([{ processed: true }]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // longer than the ingestion worker's polling interval
+    expect(await callRow("call-kb-alone")).toHaveLength(0);
+  });
+
+  it("without metadata the call row's assistant is read; with neither, only organization-wide knowledge is searched", async () => {
+    const tenant = await createTenant();
+    await withParkingKnowledge(tenant, "Birch Lane");
+    expect((await post({ message: assistantRequest(tenant, "call-kb-row") })).status).toBe(200);
+    const [before] = await callRow("call-kb-row");
+    const fromRow = await post({ message: knowledgeRequest(tenant, "call-kb-row", "where can I park?", null) });
+    expect(fromRow.body.documents.map((d: { content: string }) => d.content).join(" ")).toMatch(/Birch Lane/);
+    const [after] = await callRow("call-kb-row");
+    expect(after!.updated_at).toEqual(before!.updated_at);
+    const unknownCall = await post({ message: knowledgeRequest(tenant, "call-kb-nothing", "where can I park?", null) });
+    expect(unknownCall.status).toBe(200);
+    expect(unknownCall.body.documents).toEqual([]);
+    expect(await callRow("call-kb-nothing")).toHaveLength(0);
+  });
+
+  it("metadata naming another organization's assistant never reaches that organization's knowledge", async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    await withParkingKnowledge(b, "Oak Avenue");
+    for (const metadata of [
+      { organizationId: a.organizationId, assistantId: b.assistantId },
+      { organizationId: b.organizationId, assistantId: b.assistantId },
+    ]) {
+      const res = await post({ message: knowledgeRequest(a, `call-kb-foreign-${metadata.organizationId}`, "where can I park?", metadata) });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.documents).toEqual([]);
+    }
+    // The same question to B's own number finds it: the knowledge exists, it is only out of A's reach.
+    const own = await post({ message: knowledgeRequest(b, "call-kb-own", "where can I park?", metadataOf(b)) });
+    expect(own.body.documents.map((d: { content: string }) => d.content).join(" ")).toMatch(/Oak Avenue/);
+  });
+
+  it("a transfer-destination-request answers from the metadata's assistant without writing the call", async () => {
+    const tenant = await createTenant();
+    await t.ownerQuery("UPDATE assistants SET transfer_directory = $2 WHERE id = $1", [
+      tenant.assistantId,
+      JSON.stringify([{ name: "Sales", role: "sales", phone: "+13125550111" }]),
+    ]);
+    const res = await post({ message: transferRequest(tenant, "call-transfer-meta", "Sales", metadataOf(tenant, "call_meta0000000001")) });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.destination).toMatchObject({ type: "number", number: "+13125550111" });
+    expect(await callRow("call-transfer-meta")).toHaveLength(0);
+
+    const stranger = await createTenant();
+    const foreign = await post({ message: transferRequest(tenant, "call-transfer-foreign", "Sales", metadataOf(stranger, "call_meta0000000002")) });
+    expect(foreign.status).toBe(200);
+    expect(foreign.body.destination).toBeUndefined();
+    expect(foreign.body.error).toMatch(/transfer/i);
+    expect(await callRow("call-transfer-foreign")).toHaveLength(0);
+  });
+});
+
+describe("test calls", () => {
+  async function callsOf(tenant: Tenant) {
+    const res = await t.api.get(`/api/v1/orgs/${tenant.organizationId}/calls`, { token: tenant.accessToken });
+    expect(res.status, res.text).toBe(200);
+    return res.body.items as { id: string; isTest: boolean; status: string }[];
+  }
+
+  it("a call on a sandbox number is a test call even when Vapi's own credential sends its messages", async () => {
+    const tenant = await createTenant({ provider: "sandbox", number: "+16465550142" });
+    await post({ message: { ...assistantRequest(tenant, "call-sandbox-by-vapi"), phoneNumber: { number: tenant.number } } });
+    await post({ message: { ...endOfCallReport(tenant, "call-sandbox-by-vapi"), phoneNumber: { number: tenant.number } } });
+    await eventsProcessed("call-sandbox-by-vapi");
+    const items = await callsOf(tenant);
+    expect(items.map((c) => [c.status, c.isTest])).toEqual([["ended", true]]);
+  });
+
+  it("calls on a Vapi number are never test calls", async () => {
+    const tenant = await createTenant();
+    await post({ message: assistantRequest(tenant, "call-real-1") });
+    await post({ message: endOfCallReport(tenant, "call-real-1") });
+    // A report arriving first (no assistant-request seen) makes a real call too.
+    await post({ message: endOfCallReport(tenant, "call-real-2") });
+    await eventsProcessed("call-real-1");
+    await eventsProcessed("call-real-2");
+    const items = await callsOf(tenant);
+    expect(items).toHaveLength(2);
+    for (const item of items) expect(item.isTest).toBe(false);
   });
 });

@@ -4,12 +4,20 @@ import type pg from "pg";
 import { type Database, type Db, drizzleOn } from "./client.js";
 import { APP_ROLE_NAME, PLATFORM_ROLE_NAME } from "./roles.js";
 
-async function inTransaction<T>(pool: pg.Pool, role: string, tenantId: string | null, work: (tx: Db) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  pool: pg.Pool,
+  role: string,
+  tenantId: string | null,
+  work: (tx: Db) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
     // One round trip: the role and the tenant last exactly as long as the transaction.
     const tenant = tenantId === null ? "" : `SELECT set_config('app.organization_id', ${client.escapeLiteral(tenantId)}, true);`;
-    await client.query(`BEGIN; SET LOCAL ROLE ${role}; ${tenant}`);
+    const lock = options.advisoryLock === undefined ? "" : `SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(options.advisoryLock)}));`;
+    const commit = options.derived ? "SET LOCAL synchronous_commit = off;" : "";
+    await client.query(`BEGIN; SET LOCAL ROLE ${role}; ${commit}${tenant}${lock}`);
     const result = await work(drizzleOn(client));
     await client.query("COMMIT");
     return result;
@@ -21,9 +29,36 @@ async function inTransaction<T>(pool: pg.Pool, role: string, tenantId: string | 
   }
 }
 
+type TransactionOptions = {
+  /** Takes this transaction-scoped advisory lock (by hashtext) in the opening round trip, before any statement of `work`. */
+  advisoryLock?: string;
+  /**
+   * Commits without waiting for the WAL flush (synchronous_commit off for this transaction): only
+   * for work derived from data already durable, which is redone if a crash loses the transaction.
+   */
+  derived?: boolean;
+};
+
 /** A transaction scoped to one organization: tenant tables show and accept only its rows. */
 export function withTenant<T>(db: Database, organizationId: string, work: (tx: Db) => Promise<T>): Promise<T> {
   return inTransaction(db.appPool, APP_ROLE_NAME, organizationId, work);
+}
+
+/**
+ * withTenant that first takes a transaction-scoped advisory lock (pg_advisory_xact_lock(hashtext(lock)))
+ * in the same opening round trip, so the work's first statement already sees what the previous holder committed.
+ */
+export function withTenantLocked<T>(db: Database, organizationId: string, lock: string, work: (tx: Db) => Promise<T>): Promise<T> {
+  return inTransaction(db.appPool, APP_ROLE_NAME, organizationId, work, { advisoryLock: lock });
+}
+
+/**
+ * withTenant for work derived from rows already committed durably (applying stored vendor events):
+ * its commit does not wait for the WAL flush. A crash may lose the last such transactions whole,
+ * never in part, and since they also mark their inputs done, the inputs are simply applied again.
+ */
+export function withTenantDerived<T>(db: Database, organizationId: string, work: (tx: Db) => Promise<T>): Promise<T> {
+  return inTransaction(db.appPool, APP_ROLE_NAME, organizationId, work, { derived: true });
 }
 
 /** A transaction with no tenant: for account tables (users, sessions); tenant tables show nothing. */

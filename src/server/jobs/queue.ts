@@ -1,5 +1,6 @@
 // The durable job queue (pg-boss, in the same PostgreSQL). Jobs are enqueued inside the unit of
 // work that causes them (outbox), so a rolled-back change never sends its email.
+import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { Db } from "../db/client.js";
 import { JOB_QUEUES, type JobName, type JobPayloads } from "./registry.js";
@@ -8,9 +9,12 @@ const POLL_INTERVAL_SECONDS = 0.5;
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], meta: { id: string; retryCount: number }) => Promise<void>;
 
+/** startAfterSeconds: run no earlier than this many seconds from now (relative, so the database's clock decides). */
+export type EnqueueOptions = { startAfterSeconds?: number };
+
 export type Jobs = {
   /** Enqueue inside the caller's transaction: the job exists only if that transaction commits. */
-  enqueue<N extends JobName>(tx: Db, name: N, payload: JobPayloads[N]): Promise<void>;
+  enqueue<N extends JobName>(tx: Db, name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
   register<N extends JobName>(name: N, handler: JobHandler<N>): void;
   /** A recurring job (cron, UTC), installed at start; pg-boss runs each occurrence once across instances. */
   schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): void;
@@ -36,13 +40,26 @@ export function createJobQueue(ownerUrl: string, onError: (error: unknown) => vo
   const handlers = new Map<JobName, JobHandler<JobName>>();
   const schedules: { name: JobName; cron: string; payload: object }[] = [];
   let started = false;
+  // pg-boss's insert is one long parameterised statement: prepared once per connection (by name)
+  // instead of parsed and planned at every enqueue.
+  const statementNames = new Map<string, string>();
+  const statementName = (text: string) => {
+    let name = statementNames.get(text);
+    if (!name) {
+      // Named by the text itself, so any two queues sharing a connection agree on what a name means.
+      name = `pgboss-${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+      statementNames.set(text, name);
+    }
+    return name;
+  };
 
   return {
-    async enqueue(tx, name, payload) {
+    async enqueue(tx, name, payload, options = {}) {
       await boss.send(name, payload as object, {
+        ...(options.startAfterSeconds && options.startAfterSeconds > 0 ? { startAfter: Math.ceil(options.startAfterSeconds) } : {}),
         db: {
           executeSql: async (text: string, values: unknown[]) => {
-            const result = await tx.$client.query(text, values);
+            const result = await tx.$client.query({ name: statementName(text), text, values });
             return { rows: result.rows };
           },
         },

@@ -3,13 +3,11 @@
 // (transcript segments, summary, structured data, recording, cost), and the caller as a contact.
 // Every step is idempotent and order-independent: replaying messages twice or shuffled leaves the
 // same row, and the report is applied exactly once (report_received_at), where usage is metered.
-import { sql } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { newId } from "../../db/ids.js";
-import { withPlatform, withTenant } from "../../db/transaction.js";
+import { withTenant } from "../../db/transaction.js";
 import { callCreatedAtOf, callerNumberOf, callOf, isRecord, numberOf, stringOf, type VapiMessage } from "../vapi-webhook/messages.js";
-import { resolveTenant } from "../vapi-webhook/tenant.js";
 import type { CallContext } from "./call-context.js";
 import { type CallEventType, publishCallEvent } from "./live.js";
 import { ensureCallPartition } from "./partitions.js";
@@ -33,11 +31,13 @@ type CallRow = { id: string; assistant_id: string | null; phone_number_id: strin
 /**
  * Inserts the call on first sight or returns the existing row (one round trip; the conflict
  * target includes the partition key). Known fields are filled in when they were still empty.
+ * A call that starts while its organization is in sandbox mode is a test call.
  */
 export async function upsertCallRow(tx: Db, input: CallRowInput): Promise<CallContext> {
   const { rows } = await tx.$client.query<CallRow>(
     `INSERT INTO calls (organization_id, id, started_at, provider, provider_call_id, phone_number_id, assistant_id, caller_number, fallback, is_test, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued')
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+       $10::boolean OR COALESCE((SELECT (o.settings->>'sandboxMode')::boolean FROM organizations o WHERE o.id = $1), false), 'queued')
      ON CONFLICT (organization_id, provider_call_id, started_at) DO UPDATE SET
        phone_number_id = COALESCE(calls.phone_number_id, EXCLUDED.phone_number_id),
        assistant_id = COALESCE(calls.assistant_id, EXCLUDED.assistant_id),
@@ -54,7 +54,8 @@ export async function upsertCallRow(tx: Db, input: CallRowInput): Promise<CallCo
       input.assistantId,
       input.callerNumber,
       input.fallback ?? null,
-      input.isTest ?? false,
+      // A call on a sandbox number is always a test call, whoever sends its messages.
+      input.provider === "sandbox",
     ],
   );
   const row = rows[0]!;
@@ -76,15 +77,21 @@ export async function upsertCallRow(tx: Db, input: CallRowInput): Promise<CallCo
 export type CallReportHook = (
   tx: Db,
   call: { organizationId: string; callId: string; startedAt: Date; durationSeconds: number | null; isTest: boolean },
+  ctx: AppContext,
 ) => Promise<void>;
 const reportHooks: CallReportHook[] = [];
+/** Registers a hook once per process, however many platforms (and job handler registrations) it runs. */
 export function onCallReportApplied(hook: CallReportHook): void {
-  reportHooks.push(hook);
+  if (!reportHooks.includes(hook)) reportHooks.push(hook);
+}
+/** Runs the report hooks for one call whose report this transaction has just claimed (batch ingestion). */
+export async function runCallReportHooks(ctx: AppContext, tx: Db, call: Parameters<CallReportHook>[1]): Promise<void> {
+  for (const hook of reportHooks) await hook(tx, call, ctx);
 }
 
-const STATUS_RANK: Record<CallStatus, number> = Object.fromEntries(CALL_STATUSES.map((status, index) => [status, index])) as Record<CallStatus, number>;
+export const STATUS_RANK: Record<CallStatus, number> = Object.fromEntries(CALL_STATUSES.map((status, index) => [status, index])) as Record<CallStatus, number>;
 
-function callStatusOf(value: unknown): CallStatus | null {
+export function callStatusOf(value: unknown): CallStatus | null {
   return typeof value === "string" && (CALL_STATUSES as readonly string[]).includes(value) ? (value as CallStatus) : null;
 }
 
@@ -303,7 +310,7 @@ export async function applyCallMessage(ctx: AppContext, organizationId: string, 
       ]);
     }
 
-    if (type === "end-of-call-report") await applyReport(tx, call, message, { organizationId, startedAt, eventAt, receivedAt: options.receivedAt });
+    if (type === "end-of-call-report") await applyReport(ctx, tx, call, message, { organizationId, startedAt, eventAt, receivedAt: options.receivedAt });
     await announceCall(tx, call);
   });
   return true;
@@ -311,6 +318,7 @@ export async function applyCallMessage(ctx: AppContext, organizationId: string, 
 
 /** Applies an end-of-call report once: the first copy claims report_received_at, later copies change nothing. */
 async function applyReport(
+  ctx: AppContext,
   tx: Db,
   call: CallContext,
   message: VapiMessage,
@@ -347,7 +355,7 @@ async function applyReport(
     );
     await insertSegments(tx, call, report.segments);
     for (const hook of reportHooks) {
-      await hook(tx, { organizationId, callId: call.callId, startedAt, durationSeconds: report.durationSeconds, isTest: claimed.rows[0]!.is_test });
+      await hook(tx, { organizationId, callId: call.callId, startedAt, durationSeconds: report.durationSeconds, isTest: claimed.rows[0]!.is_test }, ctx);
     }
   }
 }
@@ -389,34 +397,4 @@ export async function announceCall(tx: Db, call: CallContext, type?: CallEventTy
       isTest: row.is_test,
     },
   });
-}
-
-type StoredEvent = { id: string; provider: string; organization_id: string | null; payload: unknown; received_at: Date; processed_at: Date | null };
-
-/** The "calls.ingest-event" job: applies one stored vendor event, then marks it processed. */
-export async function ingestVendorEvent(ctx: AppContext, payload: { vendorEventId: string }): Promise<void> {
-  const event = await withPlatform(ctx.db, async (tx) => {
-    const { rows } = await tx.$client.query<StoredEvent>(
-      "SELECT id, provider, organization_id, payload, received_at, processed_at FROM vendor_events WHERE id = $1",
-      [payload.vendorEventId],
-    );
-    return rows[0];
-  });
-  if (!event || event.processed_at !== null) return;
-  let error: string | null = null;
-  if (event.organization_id !== null && isRecord(event.payload) && isRecord(event.payload.message)) {
-    const message = event.payload.message as VapiMessage;
-    const provider = event.provider === "sandbox" ? "sandbox" : "vapi";
-    // The payload is stored raw; the number is looked up again (cached) for its ids.
-    const resolved = await resolveTenant(ctx, message, provider === "sandbox");
-    const sameTenant = resolved?.organizationId === event.organization_id;
-    const applied = await applyCallMessage(ctx, event.organization_id, message, {
-      provider,
-      phoneNumberId: sameTenant ? resolved.phoneNumberId : null,
-      calledNumber: sameTenant ? resolved.number : null,
-      receivedAt: event.received_at,
-    });
-    if (!applied) error = "the message carries no call (call.id and call.createdAt)";
-  }
-  await withPlatform(ctx.db, (tx) => tx.execute(sql`UPDATE vendor_events SET processed_at = now(), error = ${error} WHERE id = ${event.id}`));
 }

@@ -38,6 +38,11 @@ const RECONNECT_DELAY_MS = 1000;
  * instance when (and only if) that transaction commits.
  */
 export async function publishCallEvent(tx: Db, event: CallEvent): Promise<void> {
+  await tx.execute(sql`SELECT pg_notify(${CALL_EVENTS_CHANNEL}, ${callEventPayload(event)})`);
+}
+
+/** The NOTIFY payload of a live event (for publishing many in one statement: pg_notify over unnest). */
+export function callEventPayload(event: CallEvent): string {
   const { call } = event;
   const snapshot = {
     id: call.id,
@@ -53,7 +58,7 @@ export async function publishCallEvent(tx: Db, event: CallEvent): Promise<void> 
   };
   const payload = JSON.stringify({ organizationId: event.organizationId, type: event.type, call: snapshot });
   if (Buffer.byteLength(payload) > NOTIFY_PAYLOAD_MAX_BYTES) throw new Error(`call event for ${call.id} is too large for NOTIFY`);
-  await tx.execute(sql`SELECT pg_notify(${CALL_EVENTS_CHANNEL}, ${payload})`);
+  return payload;
 }
 
 export type CallEventSubscriber = {

@@ -116,6 +116,8 @@ export const vendorEvents = pgTable(
   (t) => [
     uniqueIndex("vendor_events_idempotency_key").on(t.provider, t.idempotencyKey),
     index("vendor_events_call_idx").on(t.providerCallId),
+    // Serves call ingestion: the organizations with pending messages, and each one's oldest first.
+    index("vendor_events_pending_idx").on(t.organizationId, t.receivedAt).where(sql`${t.processedAt} IS NULL AND ${t.organizationId} IS NOT NULL`),
     ...tenantPolicies(t.organizationId),
   ],
 ).enableRLS();

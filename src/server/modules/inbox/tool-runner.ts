@@ -93,22 +93,28 @@ export async function runToolCall(ctx: AppContext, call: CallContext, request: T
 }
 
 async function runInTransaction(ctx: AppContext, tx: Db, call: CallContext, name: ToolName, request: ToolCallRequest): Promise<ToolCallResult> {
-  const stored = await storedAction(tx, call.organizationId, request.id);
-  if (stored) return toResult(request, stored);
-
   const read = readArguments(request.arguments);
   const actionId = newId("cact");
-  // Claim the tool-call id first: a concurrent retry waits on this row, then finds it stored.
-  await tx.insert(callActions).values({
-    organizationId: call.organizationId,
-    id: actionId,
-    callId: call.callId,
-    providerToolCallId: request.id,
-    tool: name,
-    arguments: read.ok ? read.value : read.raw,
-    outcome: "failed",
-    result: "",
-  });
+  // Claim the tool-call id first, in one statement: a concurrent retry waits on this row, then
+  // (claiming nothing) answers what the first delivery stored.
+  const claimed = await tx
+    .insert(callActions)
+    .values({
+      organizationId: call.organizationId,
+      id: actionId,
+      callId: call.callId,
+      providerToolCallId: request.id,
+      tool: name,
+      arguments: read.ok ? read.value : read.raw,
+      outcome: "failed",
+      result: "",
+    })
+    .onConflictDoNothing({ target: [callActions.organizationId, callActions.providerToolCallId] })
+    .returning({ id: callActions.id });
+  if (claimed.length === 0) {
+    const stored = await storedAction(tx, call.organizationId, request.id);
+    return toResult(request, stored ?? { outcome: "failed", result: INTERNAL_ERROR });
+  }
 
   let outcome: ToolOutcome;
   if (!read.ok) outcome = { outcome: "rejected", text: read.error };

@@ -1,16 +1,18 @@
 // Answers Vapi's assistant-request (7.5 s hard deadline; we aim for milliseconds): chooses the
 // assistant by the number's routing and the business hours, admits the call against the
-// organization's status and plan (Free plan monthly calls, concurrent calls), records the call,
+// organization's status and plan (the period's metered calls and minutes of a plan that stops at
+// its limits, concurrent calls), records the call,
 // and returns a transient assistant rendered by the one prompt renderer, or the fallback: a
 // forward to the business's number, or a polite message-taking assistant.
 import type { Vapi } from "@vapi-ai/server-sdk";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
-import { withTenant } from "../../db/transaction.js";
+import { withTenantLocked } from "../../db/transaction.js";
 import { openStatusAt } from "../assistants/business-hours.js";
-import { renderAssistant } from "../assistants/render-prompt.js";
+import type { renderAssistant } from "../assistants/render-prompt.js";
 import type { assistants } from "../assistants/schema.js";
 import { DEFAULT_MODEL, DEFAULT_VOICE, defaultBusinessHours } from "../assistants/service.js";
+import { meteredLimitReached } from "../billing/usage.js";
 import { announceCall, upsertCallRow } from "../calls/ingest.js";
 import { ensureCallPartition } from "../calls/partitions.js";
 import type { OrganizationSettings } from "../organizations/schema.js";
@@ -18,11 +20,19 @@ import { isPlatformNumber, type ResolvedNumber } from "../phone-numbers/lookup.j
 import { getTemplate, type StoredTemplate } from "../templates/service.js";
 import { callCreatedAtOf, callerNumberOf, callOf, SERVER_MESSAGES, type VapiMessage } from "./messages.js";
 import { shouldDiscloseRecording, withRecordingDisclosure } from "./recording-consent.js";
+import { renderAssistantCached } from "./rendered-assistant-cache.js";
 
 /** A call still "live" after this long is a call whose end we never heard of: it no longer holds a slot. */
 export const CONCURRENCY_WINDOW_MS = 2 * 60 * 60 * 1000;
 
-export const FALLBACK_REASONS = ["assistant_unavailable", "organization_suspended", "monthly_calls_exhausted", "concurrency_limit", "after_hours"] as const;
+export const FALLBACK_REASONS = [
+  "assistant_unavailable",
+  "organization_suspended",
+  "monthly_calls_exhausted",
+  "monthly_minutes_exhausted",
+  "concurrency_limit",
+  "after_hours",
+] as const;
 export type FallbackReason = (typeof FALLBACK_REASONS)[number];
 
 export const UNKNOWN_NUMBER_ERROR = "Sorry, this number is not in service. Please check the number and try again.";
@@ -77,6 +87,10 @@ type OrgRow = {
   plan_id: string;
   price_cents: number | null;
   calls_per_month: number | null;
+  minutes_per_month: number | null;
+  billing_increment_seconds: number;
+  overage_call_cents: number | null;
+  overage_minute_cents: number | null;
   concurrent_calls: number | null;
 };
 
@@ -84,7 +98,7 @@ export type AssistantRequestAnswer = Vapi.ServerMessageResponseAssistantRequest;
 
 // Template versions never change once stored, so they are cached for the life of the process.
 const templateCache = new Map<string, Promise<StoredTemplate | null>>();
-function cachedTemplate(ctx: AppContext, slug: string, version: number | null): Promise<StoredTemplate | null> {
+export function cachedTemplate(ctx: AppContext, slug: string, version: number | null): Promise<StoredTemplate | null> {
   const key = `${ctx.config.databaseUrl}|${slug}@${version ?? "latest"}`;
   let hit = templateCache.get(key);
   if (!hit || version === null) {
@@ -118,16 +132,23 @@ async function decide(
 
   if (org.status === "suspended" || org.deleted_at !== null) return fallback("organization_suspended");
 
-  const isFreePlan = org.plan_id === "free" || org.price_cents === 0;
-  if (isFreePlan && org.calls_per_month !== null) {
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    // calls_org_started_idx serves both counts.
-    const { rows } = await tx.$client.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM calls WHERE organization_id = $1 AND started_at >= $2 AND NOT is_test AND provider_call_id <> $3`,
-      [resolved.organizationId, monthStart, providerCallId],
-    );
-    if (rows[0]!.count >= org.calls_per_month) return fallback("monthly_calls_exhausted");
-  }
+  // A plan that stops at its limits (no overage price: the Free plan) answers with the fallback
+  // once the billing period's metered calls or minutes reach them; other plans continue as overage.
+  const exhausted = await meteredLimitReached(
+    tx,
+    resolved.organizationId,
+    {
+      callsPerMonth: org.calls_per_month,
+      minutesPerMonth: org.minutes_per_month,
+      billingIncrementSeconds: org.billing_increment_seconds,
+      overageCallCents: org.overage_call_cents,
+      overageMinuteCents: org.overage_minute_cents,
+    },
+    now,
+    providerCallId,
+  );
+  if (exhausted === "calls") return fallback("monthly_calls_exhausted");
+  if (exhausted === "minutes") return fallback("monthly_minutes_exhausted");
   if (org.concurrent_calls !== null) {
     const { rows } = await tx.$client.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM calls WHERE organization_id = $1 AND started_at > $2 AND status <> 'ended' AND provider_call_id <> $3`,
@@ -160,7 +181,7 @@ function vapiTools(ctx: AppContext, tools: ReturnType<typeof renderAssistant>["t
   }));
 }
 
-function transientAssistant(
+export function transientAssistant(
   ctx: AppContext,
   input: {
     name: string;
@@ -199,11 +220,12 @@ export async function answerAssistantRequest(ctx: AppContext, resolved: Resolved
   const now = ctx.clock.now();
   if (providerCallId !== null) await ensureCallPartition(ctx, startedAt);
 
-  const outcome = await withTenant(ctx.db, resolved.organizationId, async (tx) => {
-    // Admission is serialised per organization, so two simultaneous calls cannot both take the last slot.
-    await tx.$client.query("SELECT pg_advisory_xact_lock(hashtext('call-admission:' || $1))", [resolved.organizationId]);
+  // Admission is serialised per organization, so two simultaneous calls cannot both take the last
+  // slot; the lock is taken in the transaction's opening round trip, before the counts are read.
+  const outcome = await withTenantLocked(ctx.db, resolved.organizationId, `call-admission:${resolved.organizationId}`, async (tx) => {
     const { rows } = await tx.$client.query<OrgRow>(
-      `SELECT o.name, o.timezone, o.settings, o.status, o.deleted_at, o.plan_id, p.price_cents, p.calls_per_month, p.concurrent_calls
+      `SELECT o.name, o.timezone, o.settings, o.status, o.deleted_at, o.plan_id, p.price_cents, p.calls_per_month, p.minutes_per_month,
+              p.billing_increment_seconds, p.overage_call_cents, p.overage_minute_cents, p.concurrent_calls
        FROM organizations o JOIN plans p ON p.id = o.plan_id WHERE o.id = $1`,
       [resolved.organizationId],
     );
@@ -240,7 +262,7 @@ export async function answerAssistantRequest(ctx: AppContext, resolved: Resolved
   if (decision.assistant) {
     const assistant = decision.assistant;
     const template = assistant.templateSlug ? await cachedTemplate(ctx, assistant.templateSlug, assistant.templateVersion) : null;
-    const rendered = renderAssistant({
+    const rendered = renderAssistantCached(ctx, {
       businessName: org.name,
       template: template?.definition ?? null,
       customPrompt: assistant.customPrompt,
@@ -268,7 +290,7 @@ export async function answerAssistantRequest(ctx: AppContext, resolved: Resolved
     };
   }
   const base = decision.openAssistant;
-  const rendered = renderAssistant({
+  const rendered = renderAssistantCached(ctx, {
     businessName: org.name,
     template: null,
     customPrompt: MESSAGE_TAKING_PROMPT,

@@ -1,21 +1,25 @@
 // Handles one authenticated Vapi server message: resolves the tenant from the dialled number,
-// stores the raw message (acknowledged only once stored), enqueues its ingestion, and answers the
+// stores the raw message (acknowledged only once stored) for the ingestion worker, and answers the
 // types that expect a reply in exactly Vapi's documented shapes. Duplicates are stored once and
 // ingested once; a duplicate of a reply type gets the same answer again (those handlers are
-// idempotent: the call row is an upsert, tool actions are keyed by the tool call id).
+// idempotent: the call row is an upsert, tool actions are keyed by the tool call id). Knowledge and
+// transfer lookups only read: the call's assistant comes from the message's metadata or the call row.
 import type { Vapi } from "@vapi-ai/server-sdk";
 import type { AppContext } from "../../context.js";
-import { newId } from "../../db/ids.js";
-import { withPlatform, withTenant } from "../../db/transaction.js";
+import { withTenant } from "../../db/transaction.js";
 import type { CallContext } from "../calls/call-context.js";
 import { upsertCallRow } from "../calls/ingest.js";
+import { wakeCallIngestion } from "../calls/ingest-worker.js";
 import { ensureCallPartition } from "../calls/partitions.js";
 import { decideTransfer, runToolCall, type ToolCallRequest, type ToolCallResult } from "../inbox/tool-runner.js";
 import { searchKnowledge, snippetToText } from "../knowledge/search.js";
-import type { ResolvedNumber } from "../phone-numbers/lookup.js";
 import { answerAssistantRequest, UNKNOWN_NUMBER_ERROR } from "./assistant-request.js";
+import { cachedCallContext, rememberCallContext } from "./call-context-cache.js";
+import { answerConsoleAssistantRequest } from "./console-call.js";
+import { storeVendorEvent } from "./event-store.js";
+import { readLiveCall } from "./live-call.js";
 import { callCreatedAtOf, callerNumberOf, callOf, idempotencyKeyOf, isRecord, isReplyType, stringOf, type VapiMessage } from "./messages.js";
-import { resolveTenant } from "./tenant.js";
+import { isConsoleTenant, type ResolvedTenant, resolveTenant } from "./tenant.js";
 
 export type WebhookAnswer = { status: 200; body: Record<string, unknown> };
 
@@ -27,29 +31,42 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/** Lookups carry nothing about the call's state: stored raw but marked processed, so ingestion writes nothing for them. */
+const LOOKUP_TYPES: ReadonlySet<string> = new Set(["knowledge-base-request", "transfer-destination-request"]);
+
+/**
+ * Stores the raw message (group commit on the platform pool: see event-store.ts), committed before
+ * we answer; a duplicate delivery is dropped by the idempotency key. The ingestion worker applies it
+ * to the call later, in a batch.
+ */
 async function storeEvent(
   ctx: AppContext,
-  input: { provider: "vapi" | "sandbox"; type: string; key: string; message: VapiMessage; body: unknown; organizationId: string | null },
-) {
-  return withPlatform(ctx.db, async (tx) => {
-    const { rows } = await tx.$client.query<{ id: string }>(
-      `INSERT INTO vendor_events (id, provider, idempotency_key, type, provider_call_id, organization_id, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (provider, idempotency_key) DO NOTHING RETURNING id`,
-      [newId("vev"), input.provider, input.key, input.type, callOf(input.message)?.id ?? null, input.organizationId, input.body],
-    );
-    const id = rows[0]?.id;
-    // Enqueued in the same transaction: the job exists exactly when the event was stored.
-    if (id && input.organizationId !== null) await ctx.jobs.enqueue(tx, "calls.ingest-event", { vendorEventId: id });
+  input: { provider: "vapi" | "sandbox"; type: string; key: string; message: VapiMessage; rawBody: string; organizationId: string | null },
+): Promise<void> {
+  await storeVendorEvent(ctx, {
+    provider: input.provider,
+    idempotencyKey: input.key,
+    type: input.type,
+    providerCallId: callOf(input.message)?.id ?? null,
+    organizationId: input.organizationId,
+    // The body as received: it parsed as JSON already, and PostgreSQL need not get it re-serialised.
+    payload: input.rawBody,
+    processed: LOOKUP_TYPES.has(input.type),
   });
+  if (input.organizationId !== null && !LOOKUP_TYPES.has(input.type)) wakeCallIngestion(ctx);
 }
 
-async function callContextOf(ctx: AppContext, resolved: ResolvedNumber, message: VapiMessage): Promise<CallContext | null> {
+async function callContextOf(ctx: AppContext, resolved: ResolvedTenant, message: VapiMessage): Promise<CallContext | null> {
   const vendorCall = callOf(message);
   const startedAt = callCreatedAtOf(message);
   if (vendorCall === null || startedAt === null) return null;
-  await ensureCallPartition(ctx, startedAt);
   const metadata = isRecord(vendorCall.assistant) && isRecord(vendorCall.assistant.metadata) ? vendorCall.assistant.metadata : {};
-  return withTenant(ctx.db, resolved.organizationId, (tx) =>
+  const assistantId = stringOf(metadata.assistantId);
+  const callerNumber = callerNumberOf(message);
+  const known = cachedCallContext(ctx, { organizationId: resolved.organizationId, providerCallId: vendorCall.id, startedAt }, { assistantId, callerNumber });
+  if (known) return known;
+  await ensureCallPartition(ctx, startedAt);
+  const call = await withTenant(ctx.db, resolved.organizationId, (tx) =>
     upsertCallRow(tx, {
       organizationId: resolved.organizationId,
       provider: resolved.provider === "sandbox" ? "sandbox" : "vapi",
@@ -57,10 +74,12 @@ async function callContextOf(ctx: AppContext, resolved: ResolvedNumber, message:
       startedAt,
       phoneNumberId: resolved.phoneNumberId,
       calledNumber: resolved.number,
-      assistantId: stringOf(metadata.assistantId),
-      callerNumber: callerNumberOf(message),
+      assistantId,
+      callerNumber,
     }),
   );
+  rememberCallContext(ctx, call);
+  return call;
 }
 
 /** The tool calls of a tool-calls message: toolCallList (current) or toolWithToolCallList[].toolCall. */
@@ -131,19 +150,23 @@ function lastUserMessageOf(message: VapiMessage): string {
   return "";
 }
 
-async function answerKnowledgeRequest(ctx: AppContext, call: CallContext | null, resolved: ResolvedNumber, message: VapiMessage) {
+/** One read-only tenant transaction: the call's assistant (checked to be the tenant's), then the search. */
+async function answerKnowledgeRequest(ctx: AppContext, resolved: ResolvedTenant, message: VapiMessage) {
   const query = lastUserMessageOf(message).slice(0, 500).trim();
   if (query === "") return { documents: [] };
-  const search = (assistantId: string | undefined) => searchKnowledge(ctx, resolved.organizationId, { query, assistantId, limit: KNOWLEDGE_DOCUMENTS });
-  const hits = await search(call?.assistantId ?? undefined).catch(() => search(undefined));
+  const hits = await withTenant(ctx.db, resolved.organizationId, async (tx) => {
+    const { assistantId } = await readLiveCall(tx, resolved, message);
+    return searchKnowledge(ctx, resolved.organizationId, { query, assistantId: assistantId ?? undefined, limit: KNOWLEDGE_DOCUMENTS }, tx);
+  });
   return {
     documents: hits.map((hit) => ({ content: oneLine(`${hit.heading ? `${hit.heading}: ` : ""}${snippetToText(hit.snippetHtml)}`), similarity: hit.rank })),
   };
 }
 
-async function reply(ctx: AppContext, type: string, resolved: ResolvedNumber, message: VapiMessage): Promise<Record<string, unknown>> {
+async function reply(ctx: AppContext, type: string, resolved: ResolvedTenant, message: VapiMessage): Promise<Record<string, unknown>> {
   switch (type) {
     case "assistant-request":
+      if (isConsoleTenant(resolved)) return answerConsoleAssistantRequest(ctx, resolved, message) as Promise<Record<string, unknown>>;
       return answerAssistantRequest(ctx, resolved, message) as Promise<Record<string, unknown>>;
     case "tool-calls": {
       const call = await callContextOf(ctx, resolved, message);
@@ -158,7 +181,7 @@ async function reply(ctx: AppContext, type: string, resolved: ResolvedNumber, me
       return result?.error !== undefined ? { error: result.error } : { result: result?.result ?? "" };
     }
     case "transfer-destination-request": {
-      const call = await callContextOf(ctx, resolved, message);
+      const { call } = await withTenant(ctx.db, resolved.organizationId, (tx) => readLiveCall(tx, resolved, message));
       if (call === null) return { error: "I can't transfer this call right now, but I can take a message." };
       const decision = await decideTransfer(ctx, call, requestedDestinationOf(message));
       if (decision.allowed) {
@@ -169,10 +192,8 @@ async function reply(ctx: AppContext, type: string, resolved: ResolvedNumber, me
       }
       return { error: oneLine(decision.message), message: { type: "request-failed", content: oneLine(decision.message) } };
     }
-    case "knowledge-base-request": {
-      const call = await callContextOf(ctx, resolved, message);
-      return answerKnowledgeRequest(ctx, call, resolved, message);
-    }
+    case "knowledge-base-request":
+      return answerKnowledgeRequest(ctx, resolved, message);
     default:
       return ACK.body;
   }
@@ -210,7 +231,7 @@ export async function handleVapiMessage(
     type,
     key: idempotencyKeyOf(message, type, input.rawBody),
     message,
-    body: input.body,
+    rawBody: input.rawBody,
     organizationId: resolved?.organizationId ?? null,
   });
   if (!isReplyType(type)) return ACK;

@@ -1,0 +1,1 @@
+CREATE INDEX "vendor_events_pending_idx" ON "vendor_events" USING btree ("organization_id","received_at") WHERE "vendor_events"."processed_at" IS NULL AND "vendor_events"."organization_id" IS NOT NULL;
