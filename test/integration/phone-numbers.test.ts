@@ -1,37 +1,43 @@
 // Phone numbers: search and provisioning through each provider (the official Twilio and Vapi SDKs
-// against local stand-ins), routing with validated assistants, the plan's number limit under
-// concurrency, release, tenant resolution with its cache, customers' encrypted Twilio tokens,
-// vendor outages as 502 problems, Twilio webhook signatures, and every route's security cases.
+// against local stand-ins), Twilio numbers imported into Vapi end to end (and undone when Vapi
+// fails), routing with validated assistants, the plan's number limit under concurrency, release,
+// tenant resolution with its cache, customers' encrypted Twilio tokens, vendor outages as 502
+// problems, Twilio webhook signatures, and every route's security cases.
 import { randomBytes } from "node:crypto";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret } from "../../src/server/modules/phone-numbers/encryption.js";
 import { NUMBER_CACHE_TTL_MS, resolveNumber } from "../../src/server/modules/phone-numbers/lookup.js";
+import { assistantRequestMessage } from "../../src/server/modules/sandbox/messages.js";
 import { createCustom } from "../helpers/assistants.js";
 import { createOrgWithOwner, type TestOrgOwner } from "../helpers/fixtures.js";
 import { startTestPlatform, type TestPlatform } from "../helpers/platform.js";
 import { describeRouteSecurity, type SecurityOrg } from "../helpers/route-security.js";
 import { startTwilioStandIn, type TwilioStandIn } from "../helpers/twilio-stand-in.js";
-import { startVapiStandIn, type VapiStandIn } from "../helpers/vapi-stand-in.js";
+import { startVapiStandIn, VAPI_TWILIO_INBOUND_PATH, type VapiStandIn } from "../helpers/vapi-stand-in.js";
 
 const PLATFORM_SID = `AC${randomBytes(16).toString("hex")}`;
 const PLATFORM_TOKEN = randomBytes(16).toString("hex");
 const APP_URL = "http://localhost:3000";
+const VAPI_KEY = "vapi-test-key";
+const VAPI_WEBHOOK_SECRET = "vapi-shared-secret-0123456789";
 
 let t: TestPlatform;
 let twilioApi: TwilioStandIn;
 let vapiApi: VapiStandIn;
 
 beforeAll(async () => {
-  [twilioApi, vapiApi] = await Promise.all([startTwilioStandIn(), startVapiStandIn()]);
+  twilioApi = await startTwilioStandIn();
+  vapiApi = await startVapiStandIn({ twilioApiUrl: twilioApi.url });
   t = await startTestPlatform({
     env: {
       APP_URL,
       TWILIO_ACCOUNT_SID: PLATFORM_SID,
       TWILIO_AUTH_TOKEN: PLATFORM_TOKEN,
       TWILIO_API_BASE_URL: twilioApi.url,
-      VAPI_API_KEY: "vapi-test-key",
+      VAPI_API_KEY: VAPI_KEY,
       VAPI_BASE_URL: vapiApi.url,
+      VAPI_WEBHOOK_SECRET,
     },
   });
 });
@@ -61,11 +67,27 @@ function expectProblem(res: { status: number; body: any; text: string; headers: 
   expect(res.headers.get("content-type")).toContain("application/problem+json");
 }
 
+/** A number the customer already owns in their own Twilio account (bought there before they came to us). */
+async function buyInOwnTwilioAccount(accountSid: string, authToken: string, number: string) {
+  const res = await fetch(`${twilioApi.url}/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ PhoneNumber: number }).toString(),
+  });
+  expect(res.status).toBe(201);
+}
+
 async function directoryRow(number: string) {
-  const { rows } = await t.ownerQuery<{ organization_id: string; phone_number_id: string; provider: string; provider_number_id: string | null }>(
-    "SELECT * FROM phone_number_directory WHERE number = $1",
-    [number],
-  );
+  const { rows } = await t.ownerQuery<{
+    organization_id: string;
+    phone_number_id: string;
+    provider: string;
+    provider_number_id: string | null;
+    vapi_phone_number_id: string | null;
+  }>("SELECT * FROM phone_number_directory WHERE number = $1", [number]);
   return rows[0];
 }
 
@@ -189,6 +211,7 @@ describe("Vapi numbers (official SDK against the stand-in)", () => {
     const authToken = randomBytes(16).toString("hex");
     const creds = await t.api.post(credentialsPath(owner), { provider: "twilio", accountSid, authToken }, { token: owner.accessToken });
     expect(creds.status, creds.text).toBe(201);
+    await buyInOwnTwilioAccount(accountSid, authToken, "+13125550123");
     await provision(owner, { provider: "vapi", number: "+13125550123", credentialsId: creds.body.id });
     const sent = vapiApi.requests.find((r) => r.body?.provider === "twilio" && r.body?.number === "+13125550123")!;
     expect(sent.body).toMatchObject({ twilioAccountSid: accountSid, twilioAuthToken: authToken, server: { url: `${APP_URL}/webhooks/vapi` } });
@@ -202,6 +225,196 @@ describe("Vapi numbers (official SDK against the stand-in)", () => {
     } finally {
       vapiApi.setDown(false);
     }
+  });
+});
+
+let vapiCallSequence = 0;
+
+/** Vapi's assistant-request for a call to a number Vapi knows by `vapiPhoneNumberId`, sent with our shared secret. */
+async function assistantRequestTo(vapiPhoneNumberId: string, number: string) {
+  const callId = `vapi-call-${++vapiCallSequence}-${randomBytes(4).toString("hex")}`;
+  const message = assistantRequestMessage(
+    { id: callId, orgId: "vapi-org-stand-in", createdAtMs: Date.now(), phoneNumberId: vapiPhoneNumberId, number, callerNumber: "+12125550123" },
+    Date.now(),
+  );
+  const res = await t.platform.app.request("/webhooks/vapi", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${VAPI_WEBHOOK_SECRET}` },
+    body: JSON.stringify({ message }),
+  });
+  expect(res.status).toBe(200);
+  return { callId, body: (await res.json()) as Record<string, any> };
+}
+
+const vapiNumberOf = (number: string) => vapiApi.phoneNumbers().find((n) => n.number === number);
+const twilioNumberOf = (number: string) => twilioApi.incomingNumbers().find((n) => n.phoneNumber === number);
+
+describe("Twilio numbers imported into Vapi", () => {
+  it("a number bought in the platform's Twilio account is imported into Vapi with that account's credentials and our server URL", async () => {
+    const owner = await orgOnPlan();
+    const assistant = await createCustom(t, owner);
+    const created = await provision(owner, { provider: "twilio", number: "+14152220011", label: "Front desk", assistantId: assistant.id });
+    expect(created.vapiStatus).toBe("connected");
+
+    const imported = vapiApi.requests.find((r) => r.method === "POST" && r.path === "/phone-number" && r.body?.number === "+14152220011")!;
+    expect(imported.authorization).toBe(`Bearer ${VAPI_KEY}`);
+    expect(imported.body).toEqual({
+      provider: "twilio",
+      number: "+14152220011",
+      twilioAccountSid: PLATFORM_SID,
+      twilioAuthToken: PLATFORM_TOKEN,
+      smsEnabled: false,
+      server: { url: `${APP_URL}/webhooks/vapi`, headers: { "X-Vapi-Secret": VAPI_WEBHOOK_SECRET } },
+      name: "Front desk",
+    });
+    // Vapi took over the number's voice URL in the account it lives in.
+    expect(twilioNumberOf("+14152220011")).toMatchObject({ accountSid: PLATFORM_SID, voiceUrl: `${vapiApi.url}${VAPI_TWILIO_INBOUND_PATH}` });
+    const vapiId = vapiNumberOf("+14152220011")!.id as string;
+    expect(await directoryRow(created.number)).toMatchObject({ provider: "twilio", vapi_phone_number_id: vapiId, organization_id: owner.organizationId });
+    expect(await resolveNumber(t.platform.ctx, { vapiPhoneNumberId: vapiId })).toMatchObject({ phoneNumberId: created.id, vapiPhoneNumberId: vapiId });
+
+    const call = await assistantRequestTo(vapiId, created.number);
+    expect(call.body.assistant.metadata).toMatchObject({ organizationId: owner.organizationId, assistantId: assistant.id });
+    const calls = await t.api.get(`/api/v1/orgs/${owner.organizationId}/calls`, { token: owner.accessToken });
+    expect(calls.body.items.map((c: { phoneNumberId: string; isTest: boolean }) => [c.phoneNumberId, c.isTest])).toEqual([[created.id, false]]);
+  });
+
+  it("a call to one organization's imported number never reaches another organization", async () => {
+    const a = await orgOnPlan();
+    const b = await orgOnPlan();
+    const [assistantA, assistantB] = [await createCustom(t, a), await createCustom(t, b)];
+    const numberA = await provision(a, { provider: "twilio", number: "+14152220012", assistantId: assistantA.id });
+    const numberB = await provision(b, { provider: "twilio", number: "+14152220013", assistantId: assistantB.id });
+    const [idA, idB] = [vapiNumberOf(numberA.number)!.id as string, vapiNumberOf(numberB.number)!.id as string];
+
+    const toB = await assistantRequestTo(idB, numberB.number);
+    expect(toB.body.assistant.metadata).toMatchObject({ organizationId: b.organizationId, assistantId: assistantB.id });
+    // Vapi's phone number id decides, whatever number the message names.
+    const toA = await assistantRequestTo(idA, numberB.number);
+    expect(toA.body.assistant.metadata).toMatchObject({ organizationId: a.organizationId, assistantId: assistantA.id });
+
+    const { rows } = await t.ownerQuery<{ provider_call_id: string; organization_id: string }>(
+      "SELECT provider_call_id, organization_id FROM calls WHERE provider_call_id = ANY($1) ORDER BY organization_id",
+      [[toA.callId, toB.callId]],
+    );
+    expect(new Map(rows.map((r) => [r.provider_call_id, r.organization_id]))).toEqual(
+      new Map([
+        [toA.callId, a.organizationId],
+        [toB.callId, b.organizationId],
+      ]),
+    );
+    const listA = await t.api.get(`/api/v1/orgs/${a.organizationId}/calls`, { token: a.accessToken });
+    expect(listA.body.items.map((c: { phoneNumberId: string }) => c.phoneNumberId)).toEqual([numberA.id]);
+  });
+
+  it("release deletes the number at Vapi and at Twilio, and its calls no longer resolve", async () => {
+    const owner = await orgOnPlan();
+    const created = await provision(owner, { provider: "twilio", number: "+14152220014" });
+    const vapiId = vapiNumberOf(created.number)!.id as string;
+    const { rows } = await t.ownerQuery<{ provider_number_id: string }>("SELECT provider_number_id FROM phone_numbers WHERE id = $1", [created.id]);
+    const sid = rows[0]!.provider_number_id;
+
+    const released = await t.api.post(`${numbersPath(owner)}/${created.id}/release`, undefined, { token: owner.accessToken });
+    expect(released.status, released.text).toBe(200);
+    expect(vapiApi.requests.some((r) => r.method === "DELETE" && r.path === `/phone-number/${vapiId}`)).toBe(true);
+    expect(vapiNumberOf(created.number)).toBeUndefined();
+    expect(twilioApi.requests.some((r) => r.method === "DELETE" && r.path.endsWith(`/IncomingPhoneNumbers/${sid}.json`))).toBe(true);
+    expect(twilioNumberOf(created.number)).toBeUndefined();
+    expect(await directoryRow(created.number)).toBeUndefined();
+    expect(await resolveNumber(t.platform.ctx, { vapiPhoneNumberId: vapiId })).toBeNull();
+    expect((await assistantRequestTo(vapiId, created.number)).body.error).toMatch(/not in service/);
+  });
+
+  it("when Vapi is down or refuses the number, the Twilio number is released again and the user is told so", async () => {
+    const owner = await orgOnPlan();
+    const attempts: [() => void, number, string][] = [
+      [() => vapiApi.setDown(true), 502, "VENDOR_UNAVAILABLE"],
+      [() => vapiApi.failPhoneNumberCreates(400), 422, "VENDOR_REJECTED"],
+    ];
+    for (const [breakVapi, status, code] of attempts) {
+      breakVapi();
+      try {
+        const res = await t.api.post(numbersPath(owner), { provider: "twilio", number: "+14152220015" }, { token: owner.accessToken });
+        expectProblem(res, status, code);
+        expect(res.body.detail).toMatch(/\+14152220015/);
+        expect(res.body.detail).toMatch(/released at Twilio again, so nothing was bought/);
+      } finally {
+        vapiApi.setDown(false);
+        vapiApi.failPhoneNumberCreates(null);
+      }
+      const bought = twilioApi.requests.filter((r) => r.method === "POST" && r.form.get("PhoneNumber") === "+14152220015");
+      expect(bought.length).toBeGreaterThan(0);
+      expect(twilioNumberOf("+14152220015")).toBeUndefined();
+      expect(vapiNumberOf("+14152220015")).toBeUndefined();
+    }
+    const list = await t.api.get(numbersPath(owner), { token: owner.accessToken });
+    expect(list.body.items).toEqual([]);
+    expect(await directoryRow("+14152220015")).toBeUndefined();
+    // Nothing was left half-done: the same number can be provisioned once Vapi is back.
+    expect((await provision(owner, { provider: "twilio", number: "+14152220015" })).vapiStatus).toBe("connected");
+  });
+
+  it("a number bought in the customer's own Twilio account is imported with their credentials and released there", async () => {
+    const owner = await orgOnPlan();
+    const accountSid = `AC${randomBytes(16).toString("hex")}`;
+    const authToken = randomBytes(16).toString("hex");
+    const creds = await t.api.post(credentialsPath(owner), { provider: "twilio", accountSid, authToken }, { token: owner.accessToken });
+    const created = await provision(owner, { provider: "twilio", number: "+13052220011", credentialsId: creds.body.id });
+    expect(created.vapiStatus).toBe("connected");
+    const imported = vapiApi.requests.find((r) => r.method === "POST" && r.body?.number === "+13052220011")!;
+    expect(imported.body).toMatchObject({
+      provider: "twilio",
+      twilioAccountSid: accountSid,
+      twilioAuthToken: authToken,
+      server: { url: `${APP_URL}/webhooks/vapi` },
+    });
+    expect(twilioNumberOf("+13052220011")).toMatchObject({ accountSid, voiceUrl: `${vapiApi.url}${VAPI_TWILIO_INBOUND_PATH}` });
+    const vapiId = vapiNumberOf("+13052220011")!.id as string;
+    expect((await assistantRequestTo(vapiId, created.number)).body.assistant?.metadata?.organizationId).toBe(owner.organizationId);
+
+    const released = await t.api.post(`${numbersPath(owner)}/${created.id}/release`, undefined, { token: owner.accessToken });
+    expect(released.status, released.text).toBe(200);
+    expect(vapiNumberOf("+13052220011")).toBeUndefined();
+    expect(twilioNumberOf("+13052220011")).toBeUndefined();
+    expect(twilioApi.requests.at(-1)).toMatchObject({ method: "DELETE", accountSid });
+  });
+});
+
+describe("Twilio numbers on a platform without a Vapi key", () => {
+  let local: TestPlatform;
+  beforeAll(async () => {
+    local = await startTestPlatform({
+      env: { APP_URL, TWILIO_ACCOUNT_SID: PLATFORM_SID, TWILIO_AUTH_TOKEN: PLATFORM_TOKEN, TWILIO_API_BASE_URL: twilioApi.url, VAPI_BASE_URL: vapiApi.url },
+    });
+  });
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  it("skips the Vapi import, says so on the number, and its calls hear that it is not in service", async () => {
+    const owner = await createOrgWithOwner(local);
+    await local.ownerQuery("UPDATE organizations SET plan_id = 'enterprise' WHERE id = $1", [owner.organizationId]);
+    const vapiRequestsBefore = vapiApi.requests.length;
+    const res = await local.api.post(numbersPath(owner), { provider: "twilio", number: "+14152220016" }, { token: owner.accessToken });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.vapiStatus).toBe("not_configured");
+    expect(vapiApi.requests.length).toBe(vapiRequestsBefore);
+    expect(twilioNumberOf("+14152220016")?.voiceUrl).toBe(`${APP_URL}/webhooks/twilio/voice`);
+
+    const params = { CallSid: "CA16", AccountSid: PLATFORM_SID, From: "+14155550100", To: "+14152220016" };
+    const voice = await local.api.request("POST", "/webhooks/twilio/voice", {
+      rawBody: new URLSearchParams(params).toString(),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilio.getExpectedTwilioSignature(PLATFORM_TOKEN, `${APP_URL}/webhooks/twilio/voice`, params),
+      },
+    });
+    expect(voice.status, voice.text).toBe(200);
+    expect(voice.text).toContain("<Say>The number you have called is not in service.</Say><Hangup/>");
+
+    const released = await local.api.post(`${numbersPath(owner)}/${res.body.id}/release`, undefined, { token: owner.accessToken });
+    expect(released.status, released.text).toBe(200);
+    expect(twilioNumberOf("+14152220016")).toBeUndefined();
   });
 });
 
@@ -282,12 +495,13 @@ describe("plan limit", () => {
 
   it("concurrent provisions on Free: exactly one succeeds, and no vendor number is bought for the others", async () => {
     const owner = await orgOnPlan("free");
-    const before = twilioApi.requests.filter((r) => r.path.endsWith("/IncomingPhoneNumbers.json")).length;
+    const purchases = () => twilioApi.requests.filter((r) => r.method === "POST" && r.path.endsWith("/IncomingPhoneNumbers.json")).length;
+    const before = purchases();
     const results = await Promise.all(
       Array.from({ length: 5 }, () => t.api.post(numbersPath(owner), { provider: "twilio", areaCode: "702" }, { token: owner.accessToken })),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 403, 403, 403, 403]);
-    expect(twilioApi.requests.filter((r) => r.path.endsWith("/IncomingPhoneNumbers.json")).length - before).toBe(1);
+    expect(purchases() - before).toBe(1);
     const { rows } = await t.ownerQuery("SELECT count(*)::int AS n FROM phone_number_directory WHERE organization_id = $1", [owner.organizationId]);
     expect(rows[0]).toEqual({ n: 1 });
   });

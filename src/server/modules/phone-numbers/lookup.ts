@@ -17,12 +17,20 @@ export type ResolvedNumber = {
   number: string;
   provider: PhoneProvider;
   providerNumberId: string | null;
+  /** Vapi's id for the number (its calls carry it as call.phoneNumberId), or null when Vapi does not know it. */
+  vapiPhoneNumberId: string | null;
   /** The customer's own vendor account (provider_credentials id), or null for the platform's. */
   credentialsId: string | null;
   routing: Routing;
 };
 
-export type NumberKey = { number?: string | null | undefined; provider?: PhoneProvider | undefined; providerNumberId?: string | null | undefined };
+export type NumberKey = {
+  number?: string | null | undefined;
+  provider?: PhoneProvider | undefined;
+  providerNumberId?: string | null | undefined;
+  /** Vapi's phone number id: of a Vapi number, or of a Twilio number imported into Vapi. */
+  vapiPhoneNumberId?: string | null | undefined;
+};
 
 type CacheEntry = { value: ResolvedNumber | null; expiresAtMs: number };
 
@@ -44,12 +52,13 @@ export function forgetResolvedNumbers(ctx: AppContext): void {
 }
 
 function cacheKeyOf(key: NumberKey): string | null {
+  if (key.vapiPhoneNumberId) return `vapi:${key.vapiPhoneNumberId}`;
   if (key.provider && key.providerNumberId) return `id:${key.provider}:${key.providerNumberId}`;
   if (key.number) return `number:${key.number}`;
   return null;
 }
 
-/** The live number behind a dialled number or a vendor's number id (the id wins when both are given), or null. */
+/** The live number behind a dialled number or a vendor's number id (an id wins over the number), or null. */
 export async function resolveNumber(ctx: AppContext, key: NumberKey): Promise<ResolvedNumber | null> {
   const cacheKey = cacheKeyOf(key);
   if (!cacheKey) return null;
@@ -58,8 +67,9 @@ export async function resolveNumber(ctx: AppContext, key: NumberKey): Promise<Re
   const cached = cache.get(cacheKey);
   if (cached && cached.expiresAtMs > nowMs) return cached.value;
 
-  const match: SQL | undefined =
-    key.provider && key.providerNumberId
+  const match: SQL | undefined = key.vapiPhoneNumberId
+    ? eq(phoneNumberDirectory.vapiPhoneNumberId, key.vapiPhoneNumberId)
+    : key.provider && key.providerNumberId
       ? and(eq(phoneNumberDirectory.provider, key.provider), eq(phoneNumberDirectory.providerNumberId, key.providerNumberId))
       : eq(phoneNumberDirectory.number, key.number as string);
   const [row] = await withPlatform(ctx.db, (tx) =>
@@ -70,6 +80,7 @@ export async function resolveNumber(ctx: AppContext, key: NumberKey): Promise<Re
         number: phoneNumbers.number,
         provider: phoneNumbers.provider,
         providerNumberId: phoneNumbers.providerNumberId,
+        vapiPhoneNumberId: phoneNumbers.vapiPhoneNumberId,
         credentialsId: phoneNumbers.credentialsId,
         routing: phoneNumbers.routing,
       })

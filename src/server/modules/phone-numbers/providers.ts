@@ -19,7 +19,12 @@ export type ProvisionRequest = {
   label?: string | undefined;
 };
 
-export type ProvisionedNumber = { number: string; providerNumberId: string | null };
+export type ProvisionedNumber = {
+  number: string;
+  providerNumberId: string | null;
+  /** Vapi's id for the number when the provider itself put it into Vapi (Vapi numbers). */
+  vapiPhoneNumberId?: string | null;
+};
 
 export interface NumberProvider {
   readonly name: PhoneProvider;
@@ -35,8 +40,8 @@ export type TwilioAccount = { accountSid: string; authToken: string };
 export class VendorUnavailable extends DomainError {
   readonly status = 502;
   readonly title = "Vendor unavailable";
-  constructor(vendor: string) {
-    super("VENDOR_UNAVAILABLE", `${vendor} did not answer as expected; nothing was changed. Try again in a minute.`, { vendor });
+  constructor(vendor: string, detail?: string) {
+    super("VENDOR_UNAVAILABLE", detail ?? `${vendor} did not answer as expected; nothing was changed. Try again in a minute.`, { vendor });
   }
 }
 
@@ -44,8 +49,12 @@ export class VendorUnavailable extends DomainError {
 export class VendorRejected extends DomainError {
   readonly status = 422;
   readonly title = "Refused by the vendor";
-  constructor(vendor: string, reason: string) {
-    super("VENDOR_REJECTED", `${vendor} refused the request: ${reason}`.slice(0, 500), { vendor });
+  constructor(
+    vendor: string,
+    readonly reason: string,
+    detail?: string,
+  ) {
+    super("VENDOR_REJECTED", (detail ?? `${vendor} refused the request: ${reason}`).slice(0, 500), { vendor });
   }
 }
 

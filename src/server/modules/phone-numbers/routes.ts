@@ -6,7 +6,7 @@ import { requestMeta } from "../../http/request-meta.js";
 import { bearerSecurity, newRouter } from "../../http/router.js";
 import { jsonBody, jsonContent, noContent, problemResponses, storableText, timestampSchema } from "../../http/schemas.js";
 import { orgIdParam } from "../organizations/routes.js";
-import { PHONE_PROVIDERS } from "./schema.js";
+import { PHONE_PROVIDERS, VAPI_STATUSES } from "./schema.js";
 import {
   addProviderCredentials,
   deleteProviderCredentials,
@@ -59,6 +59,10 @@ const phoneNumberSchema = z
     status: z.enum(["active", "released"]),
     routing: routingSchema,
     credentialsId: z.string().nullable().openapi({ description: "The organization's own vendor account, or null for the platform's" }),
+    vapiStatus: z.enum(VAPI_STATUSES).openapi({
+      description:
+        "connected: the number is in Vapi and its calls reach your assistants; not_configured: a Twilio number bought while Vapi is not configured on this platform, whose calls hear that the number is not in service; not_applicable: a sandbox number (simulated calls only)",
+    }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
     releasedAt: timestampSchema.nullable(),
@@ -130,7 +134,8 @@ const provisionRoute = createRoute({
   path: "/orgs/{orgId}/phone-numbers",
   tags,
   summary: "Provision a number (from the search, or any in an area code)",
-  description: "Counts against the plan's phone numbers. Vendor numbers point at our webhooks; calls reach an assistant per the routing.",
+  description:
+    "Counts against the plan's phone numbers. Vendor numbers point at our webhooks; calls reach an assistant per the routing. A number bought through Twilio is imported into Vapi in the same request; if Vapi cannot take it, the Twilio number is released again and the request fails (422 or 502).",
   security: bearerSecurity,
   middleware: [requireOrg("numbers:manage")] as const,
   request: { params: orgIdParam, ...jsonBody(provisionSchema) },
@@ -165,10 +170,11 @@ const releaseRoute = createRoute({
   path: "/orgs/{orgId}/phone-numbers/{phoneNumberId}/release",
   tags,
   summary: "Release a number at its vendor; it stops taking calls",
+  description: "Also deletes the number at Vapi. If a vendor fails, the number stays active and releasing again completes it.",
   security: bearerSecurity,
   middleware: [requireOrg("numbers:manage")] as const,
   request: { params: phoneNumberIdParams },
-  responses: { 200: jsonContent(phoneNumberSchema, "Released"), ...problemResponses(401, 403, 404, 502) },
+  responses: { 200: jsonContent(phoneNumberSchema, "Released"), ...problemResponses(401, 403, 404, 422, 502) },
 });
 
 const listCredentialsRoute = createRoute({

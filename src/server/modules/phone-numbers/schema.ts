@@ -11,6 +11,14 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 export const PHONE_PROVIDERS = ["sandbox", "twilio", "vapi"] as const;
 export type PhoneProvider = (typeof PHONE_PROVIDERS)[number];
 
+/**
+ * Whether a number's calls reach our assistants through Vapi: `connected` (a Vapi number, or a
+ * Twilio number imported into Vapi), `not_configured` (a Twilio number bought while the platform had
+ * no Vapi key: its calls hear "not in service"), `not_applicable` (sandbox numbers).
+ */
+export const VAPI_STATUSES = ["connected", "not_configured", "not_applicable"] as const;
+export type VapiStatus = (typeof VAPI_STATUSES)[number];
+
 /** Where a call goes. Open hours: `openAssistantId`; after hours: another assistant, a forward, or message taking. */
 export type Routing = {
   openAssistantId: string | null;
@@ -29,6 +37,9 @@ export const phoneNumbers = pgTable(
     provider: text("provider", { enum: PHONE_PROVIDERS }).notNull(),
     /** The vendor's id for the number (Twilio IncomingPhoneNumber SID, Vapi phone number id). */
     providerNumberId: text("provider_number_id"),
+    /** Vapi's id for the number (a Vapi number's own, or an imported Twilio number's); calls carry it as call.phoneNumberId. */
+    vapiPhoneNumberId: text("vapi_phone_number_id"),
+    vapiStatus: text("vapi_status", { enum: VAPI_STATUSES }).notNull().default("not_applicable"),
     /** A customer's own vendor account (provider_credentials), or null for the platform's. */
     credentialsId: text("credentials_id"),
     label: text("label"),
@@ -62,6 +73,8 @@ export const phoneNumberDirectory = pgTable(
     number: text("number").primaryKey(),
     provider: text("provider", { enum: PHONE_PROVIDERS }).notNull(),
     providerNumberId: text("provider_number_id"),
+    /** Vapi's id for the number: resolves call.phoneNumberId of Vapi numbers and of Twilio numbers imported into Vapi. */
+    vapiPhoneNumberId: text("vapi_phone_number_id"),
     organizationId: text("organization_id")
       .notNull()
       .references(() => organizations.id),
@@ -70,6 +83,7 @@ export const phoneNumberDirectory = pgTable(
   },
   (t) => [
     uniqueIndex("phone_number_directory_provider_id_key").on(t.provider, t.providerNumberId).where(sql`${t.providerNumberId} IS NOT NULL`),
+    uniqueIndex("phone_number_directory_vapi_id_key").on(t.vapiPhoneNumberId).where(sql`${t.vapiPhoneNumberId} IS NOT NULL`),
     ...tenantPolicies(t.organizationId),
   ],
 ).enableRLS();

@@ -1,13 +1,14 @@
 // Phone numbers of an organization: search a vendor's available numbers, provision within the
-// plan's limit, route calls to assistants, release; and the customer's own Twilio accounts, whose
-// auth token is stored encrypted and never returned.
+// plan's limit (a number bought through Twilio is imported into Vapi, so its calls reach our server
+// URL), route calls to assistants, release; and the customer's own Twilio accounts, whose auth
+// token is stored encrypted and never returned.
 import { and, count, desc, eq } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { isUniqueViolation } from "../../db/errors.js";
 import { newId } from "../../db/ids.js";
 import { asPlatformWithin, withPlatform, withTenant } from "../../db/transaction.js";
-import { Conflict, Invalid, NotFound } from "../../errors.js";
+import { Conflict, type DomainError, Invalid, NotFound } from "../../errors.js";
 import type { OrgAccess } from "../../http/env.js";
 import type { RequestMeta } from "../../http/request-meta.js";
 import { findAssistant } from "../assistants/service.js";
@@ -16,11 +17,11 @@ import { organizations } from "../organizations/schema.js";
 import { assertMayAdd } from "../plans/service.js";
 import { decryptSecret, encryptSecret } from "./encryption.js";
 import { forgetResolvedNumbers, isPlatformNumber, numbersInDirectory, type ResolvedNumber } from "./lookup.js";
-import type { AvailableNumber, NumberProvider, ProvisionedNumber, TwilioAccount } from "./providers.js";
+import { type AvailableNumber, type NumberProvider, type ProvisionedNumber, type TwilioAccount, VendorRejected, VendorUnavailable } from "./providers.js";
 import { sandboxProvider } from "./sandbox-provider.js";
-import { type PhoneProvider, phoneNumberDirectory, phoneNumbers, providerCredentials, type Routing } from "./schema.js";
+import { type PhoneProvider, phoneNumberDirectory, phoneNumbers, providerCredentials, type Routing, type VapiStatus } from "./schema.js";
 import { twilioProvider } from "./twilio-provider.js";
-import { vapiProvider } from "./vapi-provider.js";
+import { deleteVapiPhoneNumber, importTwilioNumberIntoVapi, vapiProvider } from "./vapi-provider.js";
 
 const SEARCH_LIMIT = 20;
 
@@ -35,6 +36,7 @@ export type PhoneNumberView = {
   status: "active" | "released";
   routing: Routing;
   credentialsId: string | null;
+  vapiStatus: VapiStatus;
   createdAt: string;
   updatedAt: string;
   releasedAt: string | null;
@@ -51,6 +53,7 @@ function toView(row: PhoneNumberRow): PhoneNumberView {
     status: row.status,
     routing: row.routing,
     credentialsId: row.credentialsId,
+    vapiStatus: row.vapiStatus,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     releasedAt: row.releasedAt?.toISOString() ?? null,
@@ -166,12 +169,64 @@ export type ProvisionInput = {
   credentialsId?: string | undefined;
 };
 
+/** The Vapi import of a just-bought Twilio number failed; the purchase is undone before the user hears of it. */
+class VapiImportFailed extends Error {
+  constructor(readonly vendorError: unknown) {
+    super("Vapi did not import the number");
+  }
+}
+
+type Purchase = { provider?: NumberProvider; number?: ProvisionedNumber; importedVapiPhoneNumberId?: string };
+
+/** Undoes a purchase whose provisioning failed: out of Vapi, then released at the vendor. True when nothing is left behind. */
+async function undoPurchase(ctx: AppContext, bought: Purchase): Promise<boolean> {
+  let clean = true;
+  const apiKey = ctx.config.vapi.apiKey;
+  if (bought.importedVapiPhoneNumberId && apiKey) {
+    await deleteVapiPhoneNumber(ctx.config, apiKey, bought.importedVapiPhoneNumberId).catch((error: unknown) => {
+      clean = false;
+      ctx.logger.error(
+        { err: error, vapiPhoneNumberId: bought.importedVapiPhoneNumberId },
+        "a number imported into Vapi for a failed provisioning could not be deleted there",
+      );
+    });
+  }
+  if (bought.provider && bought.number) {
+    const { provider, number } = bought;
+    await provider.release(number).catch((releaseError: unknown) => {
+      clean = false;
+      ctx.logger.error(
+        { err: releaseError, number: number.number, provider: provider.name },
+        "a number bought for a failed provisioning could not be released; release it by hand",
+      );
+    });
+  }
+  return clean;
+}
+
+/** What the user hears when Vapi would not take a number just bought at Twilio. */
+function vapiImportProblem(vendorError: unknown, number: string, released: boolean): DomainError {
+  const aftermath = released
+    ? `The number was released at Twilio again, so nothing was bought.`
+    : `Releasing it at Twilio failed as well; it is logged for the platform's operators to release.`;
+  if (vendorError instanceof VendorRejected) {
+    return new VendorRejected(
+      "Vapi",
+      vendorError.reason,
+      `Vapi refused to take ${number} (${vendorError.reason}), so its calls could not reach your assistants. ${aftermath}`,
+    );
+  }
+  return new VendorUnavailable("Vapi", `Vapi did not answer while connecting ${number} to your assistants. ${aftermath} Try again in a minute.`);
+}
+
 /**
  * One transaction holds the organization's row locked from the limit check through the vendor
  * purchase to the inserts, so concurrent provisions run one at a time and never buy past the plan.
  * The directory row is written in that same transaction under the platform role (asPlatformWithin),
- * so the number and its directory entry commit together. A number bought at the vendor whose
- * transaction then fails is released again.
+ * so the number and its directory entry commit together. A number bought through Twilio is imported
+ * into Vapi in the same transaction (skipped, with vapiStatus not_configured, when the platform has
+ * no Vapi key). A number bought at the vendor whose transaction then fails, including a failed Vapi
+ * import, is deleted at Vapi and released at the vendor again, so no one pays for an orphan.
  */
 export async function provisionPhoneNumber(
   ctx: AppContext,
@@ -181,11 +236,21 @@ export async function provisionPhoneNumber(
   meta: RequestMeta,
 ): Promise<PhoneNumberView> {
   const organizationId = access.organizationId;
-  const bought: { provider?: NumberProvider; number?: ProvisionedNumber } = {};
+  const bought: Purchase = {};
   try {
     const view = await withTenant(ctx.db, organizationId, async (tx) => {
-      const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId)).for("update");
+      const [org] = await tx
+        .select({ id: organizations.id, settings: organizations.settings })
+        .from(organizations)
+        .where(eq(organizations.id, organizationId))
+        .for("update");
       if (!org) throw new NotFound("Organization");
+      if (org.settings.sandboxMode && input.provider !== "sandbox") {
+        throw new Conflict(
+          "SANDBOX_MODE_ON",
+          "Sandbox mode is on: only sandbox numbers can be provisioned. Turn sandbox mode off in Settings to get a real number.",
+        );
+      }
       const [active] = await tx
         .select({ value: count() })
         .from(phoneNumbers)
@@ -204,6 +269,23 @@ export async function provisionPhoneNumber(
       bought.number = await provider.provision({ number: input.number, areaCode: input.areaCode, country: input.country, label: input.label });
       const provisioned = bought.number;
 
+      let vapiPhoneNumberId = provisioned.vapiPhoneNumberId ?? null;
+      let vapiStatus: VapiStatus = input.provider === "sandbox" ? "not_applicable" : "connected";
+      if (input.provider === "twilio") {
+        const apiKey = ctx.config.vapi.apiKey;
+        const twilioAccount = account ?? platformTwilioAccount(ctx);
+        if (!apiKey || !twilioAccount) vapiStatus = "not_configured";
+        else {
+          try {
+            const imported = await importTwilioNumberIntoVapi(ctx.config, apiKey, twilioAccount, provisioned.number, input.label);
+            bought.importedVapiPhoneNumberId = imported.id;
+            vapiPhoneNumberId = imported.id;
+          } catch (error) {
+            throw new VapiImportFailed(error);
+          }
+        }
+      }
+
       const now = ctx.clock.now();
       const id = newId("pn");
       const [row] = await tx
@@ -214,6 +296,8 @@ export async function provisionPhoneNumber(
           number: provisioned.number,
           provider: input.provider,
           providerNumberId: provisioned.providerNumberId,
+          vapiPhoneNumberId,
+          vapiStatus,
           credentialsId: input.credentialsId ?? null,
           label: input.label ?? null,
           routing,
@@ -227,6 +311,7 @@ export async function provisionPhoneNumber(
             number: provisioned.number,
             provider: input.provider,
             providerNumberId: provisioned.providerNumberId,
+            vapiPhoneNumberId,
             organizationId,
             phoneNumberId: id,
             createdAt: now,
@@ -244,7 +329,7 @@ export async function provisionPhoneNumber(
           actorUserId,
           targetType: "phone_number",
           targetId: id,
-          metadata: { number: provisioned.number, provider: input.provider },
+          metadata: { number: provisioned.number, provider: input.provider, vapiStatus },
         },
         meta,
         now,
@@ -254,15 +339,8 @@ export async function provisionPhoneNumber(
     forgetResolvedNumbers(ctx);
     return view;
   } catch (error) {
-    if (bought.provider && bought.number) {
-      const { provider, number } = bought;
-      await provider.release(number).catch((releaseError: unknown) => {
-        ctx.logger.error(
-          { err: releaseError, number: number.number, provider: provider.name },
-          "a number bought for a failed provisioning could not be released; release it by hand",
-        );
-      });
-    }
+    const clean = await undoPurchase(ctx, bought);
+    if (error instanceof VapiImportFailed) throw vapiImportProblem(error.vendorError, bought.number?.number ?? "the number", clean);
     throw error;
   }
 }
@@ -327,8 +405,9 @@ export async function updatePhoneNumber(
 }
 
 /**
- * Releases at the vendor first (a vendor failure changes nothing here; a repeated release is
- * harmless there), then marks the number released and removes its directory row together.
+ * Deletes the number at Vapi and releases it at the vendor first (a vendor failure changes nothing
+ * here and a repeated release is harmless there: both treat "already gone" as done), then marks the
+ * number released and removes its directory row together.
  */
 export async function releasePhoneNumber(
   ctx: AppContext,
@@ -343,6 +422,12 @@ export async function releasePhoneNumber(
     const account = found.credentialsId ? await credentialsNamedInBody(ctx, tx, organizationId, found.credentialsId, "credentialsId") : null;
     return { row: found, provider: providerFor(ctx, found.provider, account) };
   });
+  // A Vapi number's provider deletes it at Vapi; a Twilio number imported into Vapi leaves Vapi first.
+  if (row.provider === "twilio" && row.vapiPhoneNumberId) {
+    const apiKey = ctx.config.vapi.apiKey;
+    if (apiKey) await deleteVapiPhoneNumber(ctx.config, apiKey, row.vapiPhoneNumberId);
+    else ctx.logger.warn({ phoneNumberId, vapiPhoneNumberId: row.vapiPhoneNumberId }, "Vapi is no longer configured: the released number stays in Vapi");
+  }
   await provider.release({ number: row.number, providerNumberId: row.providerNumberId });
 
   const view = await withTenant(ctx.db, organizationId, async (tx) => {

@@ -1,7 +1,9 @@
 // Twilio's voice and status webhooks for numbers bought through Twilio. Each request must carry a
 // valid X-Twilio-Signature, checked with the SDK's validator and the token of the Twilio account
 // the dialled number lives in (the platform's, or the customer's own); anything else gets 403.
-// Voice hands the call to Vapi; a number we do not serve hears that it is not in service.
+// Importing a number into Vapi points its voice URL at Vapi directly; until then (or if the voice
+// URL is ours again) voice hands a call of an imported number to Vapi, and a number we do not serve,
+// or one not connected to Vapi, hears that it is not in service.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import twilio from "twilio";
@@ -51,7 +53,7 @@ export function twilioWebhookRoutes() {
     const ctx = c.get("ctx");
     const resolved = verified.params.To ? await resolveNumber(ctx, { number: verified.params.To }) : null;
     const response = new twilio.twiml.VoiceResponse();
-    if (resolved && resolved.provider !== "sandbox" && ctx.config.vapi.apiKey) {
+    if (resolved && resolved.provider !== "sandbox" && resolved.vapiPhoneNumberId !== null) {
       response.redirect({ method: "POST" }, `${ctx.config.vapi.baseUrl}${VAPI_TWILIO_INBOUND_PATH}`);
     } else {
       response.say("The number you have called is not in service.");
