@@ -35,6 +35,9 @@ describe("GET /api/v1/plans", () => {
         phoneNumbers: 1,
         seats: 2,
         features: BASIC,
+        billingIncrementSeconds: 60,
+        overageCallCents: null,
+        overageMinuteCents: null,
       },
       {
         id: "starter",
@@ -47,6 +50,9 @@ describe("GET /api/v1/plans", () => {
         phoneNumbers: 2,
         seats: 5,
         features: STARTER,
+        billingIncrementSeconds: 60,
+        overageCallCents: 10,
+        overageMinuteCents: 6,
       },
       {
         id: "pro",
@@ -59,6 +65,9 @@ describe("GET /api/v1/plans", () => {
         phoneNumbers: 5,
         seats: 15,
         features: PRO,
+        billingIncrementSeconds: 60,
+        overageCallCents: 8,
+        overageMinuteCents: 5,
       },
       {
         id: "enterprise",
@@ -72,6 +81,9 @@ describe("GET /api/v1/plans", () => {
         phoneNumbers: null,
         seats: null,
         features: ENTERPRISE,
+        billingIncrementSeconds: 60,
+        overageCallCents: null,
+        overageMinuteCents: null,
       },
     ]);
   });

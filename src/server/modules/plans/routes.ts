@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../../http/router.js";
 import { jsonContent } from "../../http/schemas.js";
-import { listPlans } from "./service.js";
+import { listPlans, planView } from "./service.js";
 
 const limit = z.number().int().nullable().openapi({ description: "null = unlimited" });
 
@@ -18,6 +18,9 @@ export const planSchema = z
     phoneNumbers: limit,
     seats: limit,
     features: z.array(z.string()),
+    billingIncrementSeconds: z.number().int().openapi({ description: "Each call's duration is rounded up to a multiple of this (60 = whole minutes)" }),
+    overageCallCents: z.number().int().nullable().openapi({ description: "Price per call beyond the limit, US cents; null = none" }),
+    overageMinuteCents: z.number().int().nullable().openapi({ description: "Price per minute beyond the limit, US cents; null = none" }),
   })
   .openapi("Plan");
 
@@ -32,19 +35,7 @@ const listRoute = createRoute({
 export function planRoutes() {
   const router = newRouter();
   router.openapi(listRoute, async (c) => {
-    const plans = await listPlans(c.get("ctx"));
-    const items = plans.map(({ id, name, priceCents, callsPerMonth, minutesPerMonth, concurrentCalls, assistants, phoneNumbers, seats, features }) => ({
-      id,
-      name,
-      priceCents,
-      callsPerMonth,
-      minutesPerMonth,
-      concurrentCalls,
-      assistants,
-      phoneNumbers,
-      seats,
-      features,
-    }));
+    const items = (await listPlans(c.get("ctx"))).map(planView);
     return c.json({ items }, 200);
   });
   return router;
