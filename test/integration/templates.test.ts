@@ -80,7 +80,20 @@ describe("GET /api/v1/templates", () => {
       const file = shippedTemplate(item.slug);
       expect(item).toEqual({ ...file, version: 1 });
       expect(Object.keys(item).sort()).toEqual(
-        ["slug", "version", "industry", "name", "description", "greeting", "systemPrompt", "variables", "tools", "suggestedVoice", "sampleConversation"].sort(),
+        [
+          "slug",
+          "version",
+          "industry",
+          "name",
+          "description",
+          "greeting",
+          "systemPrompt",
+          "variables",
+          "tools",
+          "suggestedVoice",
+          "sampleConversation",
+          "conversation",
+        ].sort(),
       );
     }
   });

@@ -5,7 +5,7 @@
 // session to, and the session sends it through the real webhook path, so the same tool handlers
 // run as on a live call.
 import type { RenderedAssistant } from "../assistants/render-prompt.js";
-import type { BusinessHours, MenuItem, TemplateDefinition, ToolName, VariableValues } from "../templates/types.js";
+import type { BusinessHours, DirectoryEntry, MenuItem, TemplateDefinition, ToolName, VariableValues } from "../templates/types.js";
 
 /** One entry of the conversation so far, oldest first. */
 export type ConversationEntry =
@@ -35,6 +35,8 @@ export type EngineAssistant = {
   variables: VariableValues;
   businessHours: BusinessHours;
   menu: MenuItem[];
+  /** The people and departments calls may be transferred to (the transferCall tool checks again). */
+  transferDirectory?: DirectoryEntry[];
 };
 
 /** Runs one tool call through the webhook path and returns what the tool answered. */
@@ -55,6 +57,8 @@ export type EngineTurnInput = {
   invokeTool: ToolInvoker;
   now: Date;
   signal?: AbortSignal;
+  /** The caller's number (E.164) when known, so the engine can offer it as the callback number. */
+  callerNumber?: string | null;
 };
 
 /** What an engine reports while it works, in order; the console shows each as it arrives. */

@@ -21,6 +21,10 @@ export type CallFacts = {
   startedAtMs?: number | null;
   endedAtMs?: number | null;
   endedReason?: Vapi.CallEndedReason | null;
+  /** An inbound phone call (the default) or a web call (the test console: no number is dialled). */
+  type?: "inboundPhoneCall" | "webCall";
+  /** call.assistantOverrides, e.g. a web call's metadata. */
+  assistantOverrides?: Record<string, unknown> | null;
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,8 +35,9 @@ export function vapiCallObject(facts: CallFacts): Vapi.Call {
     orgId: facts.orgId ?? "sandbox-org",
     createdAt: iso(facts.createdAtMs),
     updatedAt: iso(facts.endedAtMs ?? facts.startedAtMs ?? facts.createdAtMs),
-    type: "inboundPhoneCall",
+    type: facts.type ?? "inboundPhoneCall",
   };
+  if (facts.assistantOverrides) call.assistantOverrides = facts.assistantOverrides as Vapi.AssistantOverrides;
   if (facts.phoneNumberId) call.phoneNumberId = facts.phoneNumberId;
   if (facts.callerNumber) call.customer = { number: facts.callerNumber };
   if (facts.status) call.status = facts.status;

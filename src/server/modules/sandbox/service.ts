@@ -76,7 +76,8 @@ async function industryOf(ctx: AppContext, organizationId: string, number: Phone
 
 // Built on first use per platform; imported lazily because app.ts mounts this feature's routes.
 const inProcessApps = new WeakMap<AppContext, Promise<WebhookTransport>>();
-function inProcessTransport(ctx: AppContext): Promise<WebhookTransport> {
+/** The app's own POST /webhooks/vapi, called in-process (no network hop; same handler as a real delivery). */
+export function inProcessTransport(ctx: AppContext): Promise<WebhookTransport> {
   let transport = inProcessApps.get(ctx);
   if (!transport) {
     transport = import("../../app.js").then(({ buildApp }) => {
@@ -97,7 +98,7 @@ async function markAsTest(ctx: AppContext, organizationId: string, callId: strin
 }
 
 /** Waits until the call's end-of-call report has been ingested (the webhook ingests from the job queue). */
-async function waitForIngestion(ctx: AppContext, organizationId: string, callId: string): Promise<void> {
+export async function waitForIngestion(ctx: AppContext, organizationId: string, callId: string): Promise<void> {
   const deadline = Date.now() + INGESTION_TIMEOUT_MS;
   for (;;) {
     const call = await getCall(ctx, accessOf(organizationId), callId).catch((error: unknown) => {

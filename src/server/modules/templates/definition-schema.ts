@@ -3,7 +3,7 @@
 // refuses to start on a file this rejects; the API reuses the same shapes for its responses.
 import { z } from "@hono/zod-openapi";
 import { isValidPhoneNumber } from "libphonenumber-js";
-import { INDUSTRIES, type TemplateDefinition, TOOL_NAMES } from "./types.js";
+import { CONVERSATION_SLOT_TYPES, INDUSTRIES, type TemplateDefinition, TOOL_NAMES } from "./types.js";
 
 /**
  * Placeholders the prompt renderer fills from the organization, the assistant and the clock rather
@@ -215,6 +215,109 @@ export const conversationTurnSchema = z.strictObject({ speaker: z.enum(["assista
 
 export const industrySchema = z.enum(INDUSTRIES).openapi("Industry");
 
+const CONVERSATION_KEY_PATTERN = /^[a-z][a-zA-Z0-9]*$/;
+const phraseList = (max: number) => z.array(text(300)).min(1).max(max);
+
+const conversationSlotSchema = z
+  .strictObject({
+    key: z.string().max(40).regex(CONVERSATION_KEY_PATTERN, "Use camelCase, e.g. callerName."),
+    type: z.enum(CONVERSATION_SLOT_TYPES),
+    prompt: text(300),
+    confirmCallerPrompt: text(300).optional(),
+    retryPrompt: text(300).optional(),
+    optional: z.boolean().optional(),
+    onlyWhen: z.strictObject({ slot: z.string().max(40), equals: z.string().max(60) }).optional(),
+    choices: z
+      .array(z.strictObject({ value: z.string().max(60), phrases: phraseList(20) }))
+      .max(10)
+      .optional(),
+    default: z.string().max(300).optional(),
+  })
+  .openapi("TemplateConversationSlot");
+
+const conversationToolCallFields = { tool: z.enum(TOOL_NAMES), arguments: z.record(z.string().max(60), z.string().max(500)) };
+
+const conversationIntentSchema = z
+  .strictObject({
+    name: z.string().max(40).regex(VARIABLE_KEY_PATTERN, "Use snake_case."),
+    examples: phraseList(40),
+    keywords: z.array(text(60)).max(60),
+    slots: z.array(conversationSlotSchema).max(12),
+    check: z
+      .strictObject({
+        ...conversationToolCallFields,
+        after: z.array(z.string().max(40)).max(12),
+        offers: z.string().max(40),
+        offerPrompt: text(300),
+        unavailablePrompt: text(300),
+      })
+      .optional(),
+    confirmation: text(500).optional(),
+    action: z.strictObject(conversationToolCallFields),
+    success: text(500),
+    failure: text(500),
+    noAnswer: text(500).optional(),
+    retrySlots: z.array(z.string().max(40)).max(12).optional(),
+    fallbackIntent: z.string().max(40).optional(),
+    answersQuestions: z.boolean().optional(),
+    endsCall: z.boolean().optional(),
+  })
+  .openapi("TemplateConversationIntent");
+
+/** The template engine's data: intents, their slots and tools, and the generic phrases. */
+export const conversationDefinitionSchema = z
+  .strictObject({
+    intents: z.array(conversationIntentSchema).min(1).max(20),
+    phrases: z.strictObject({
+      notUnderstood: phraseList(10),
+      silence: text(300),
+      capabilities: text(300),
+      anythingElse: text(300),
+      howCanIHelp: text(300),
+      goodbye: text(300),
+      switchIntent: text(300),
+      changeWhat: text(300),
+      optionPrompt: text(300),
+      notOnMenu: text(300),
+      toolError: text(300),
+      offerFallback: text(300),
+      fallbackIntent: z.string().max(40),
+    }),
+    yesPhrases: phraseList(60),
+    noPhrases: phraseList(60),
+    goodbyePhrases: phraseList(60),
+  })
+  .superRefine((conversation, context) => {
+    const intents = new Set<string>();
+    conversation.intents.forEach((intent, index) => {
+      if (intents.has(intent.name))
+        context.addIssue({ code: "custom", path: ["intents", index, "name"], message: `The intent "${intent.name}" is defined twice.` });
+      intents.add(intent.name);
+    });
+    const knownIntent = (name: string | undefined, path: (string | number)[]) => {
+      if (name !== undefined && !intents.has(name)) context.addIssue({ code: "custom", path, message: `"${name}" is not one of the intents.` });
+    };
+    knownIntent(conversation.phrases.fallbackIntent, ["phrases", "fallbackIntent"]);
+    conversation.intents.forEach((intent, index) => {
+      knownIntent(intent.fallbackIntent, ["intents", index, "fallbackIntent"]);
+      const slots = new Set(intent.slots.map((slot) => slot.key));
+      const knownSlot = (key: string, path: (string | number)[]) => {
+        if (!slots.has(key)) context.addIssue({ code: "custom", path: ["intents", index, ...path], message: `"${key}" is not a slot of ${intent.name}.` });
+      };
+      for (const key of intent.retrySlots ?? []) knownSlot(key, ["retrySlots"]);
+      if (intent.check) {
+        knownSlot(intent.check.offers, ["check", "offers"]);
+        for (const key of intent.check.after) knownSlot(key, ["check", "after"]);
+      }
+      intent.slots.forEach((slot, slotIndex) => {
+        if (slot.type === "choice" && !slot.choices?.length)
+          context.addIssue({ code: "custom", path: ["intents", index, "slots", slotIndex, "choices"], message: "A choice slot lists its choices." });
+        if (slot.onlyWhen) knownSlot(slot.onlyWhen.slot, ["slots", slotIndex, "onlyWhen", "slot"]);
+      });
+    });
+  })
+  .openapi("TemplateConversation");
+
 /** The fields of a template, without the cross-field checks (shared with the API's response schema). */
 export const templateFields = {
   slug: z
@@ -233,6 +336,7 @@ export const templateFields = {
   tools: z.array(z.enum(TOOL_NAMES)).min(1, "Enable at least one tool."),
   suggestedVoice: suggestedVoiceSchema,
   sampleConversation: z.array(conversationTurnSchema).min(1, "Show at least one turn of a sample conversation.").max(40),
+  conversation: conversationDefinitionSchema.optional(),
 };
 
 export type PromptTag = { kind: "value" | "section" | "inverted" | "close"; key: string; index: number };
@@ -316,6 +420,17 @@ export const templateDefinitionSchema = z.strictObject(templateFields).superRefi
   template.tools.forEach((tool, index) => {
     if (tools.has(tool)) context.addIssue({ code: "custom", path: ["tools", index], message: `The tool "${tool}" is listed twice.` });
     tools.add(tool);
+  });
+  // The conversation may only call the template's own tools.
+  template.conversation?.intents.forEach((intent, index) => {
+    for (const [field, call] of [["action", intent.action] as const, ["check", intent.check] as const]) {
+      if (call && !tools.has(call.tool))
+        context.addIssue({
+          code: "custom",
+          path: ["conversation", "intents", index, field, "tool"],
+          message: `"${call.tool}" is not one of the template's tools.`,
+        });
+    }
   });
 });
 

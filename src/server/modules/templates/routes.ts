@@ -19,6 +19,7 @@ export const templateSchema = z
     tools: templateFields.tools,
     suggestedVoice: templateFields.suggestedVoice,
     sampleConversation: templateFields.sampleConversation,
+    conversation: templateFields.conversation,
   })
   .openapi("Template");
 
@@ -49,8 +50,21 @@ const getRoute = createRoute({
 });
 
 function toTemplate({ version, definition }: StoredTemplate): z.infer<typeof templateSchema> {
-  const { slug, industry, name, description, greeting, systemPrompt, variables, tools, suggestedVoice, sampleConversation } = definition;
-  return { slug, version, industry, name, description, greeting, systemPrompt, variables, tools, suggestedVoice, sampleConversation };
+  const { slug, industry, name, description, greeting, systemPrompt, variables, tools, suggestedVoice, sampleConversation, conversation } = definition;
+  return {
+    slug,
+    version,
+    industry,
+    name,
+    description,
+    greeting,
+    systemPrompt,
+    variables,
+    tools,
+    suggestedVoice,
+    sampleConversation,
+    ...(conversation ? { conversation } : {}),
+  };
 }
 
 export function templateRoutes() {

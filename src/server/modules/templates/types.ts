@@ -83,4 +83,104 @@ export type TemplateDefinition = {
   tools: ToolName[];
   suggestedVoice: Voice;
   sampleConversation: { speaker: "assistant" | "caller"; text: string }[];
+  /** What the template conversation engine follows when no model is configured (every built-in template has it). */
+  conversation?: ConversationDefinition;
+};
+
+/** The values a conversation slot can hold, each with its own extractor in the template engine. */
+export const CONVERSATION_SLOT_TYPES = [
+  "name",
+  "phone",
+  "date",
+  "time",
+  "party_size",
+  "text",
+  "menu_items",
+  "service",
+  "directory_entry",
+  "choice",
+  "urgency",
+  "identifier",
+] as const;
+export type ConversationSlotType = (typeof CONVERSATION_SLOT_TYPES)[number];
+
+export type ConversationSlot = {
+  /** camelCase; used in {{placeholders}} and in tool argument mappings. */
+  key: string;
+  type: ConversationSlotType;
+  /** What the assistant asks when the value is missing. */
+  prompt: string;
+  /** Phone slots: asked instead of `prompt` when the caller's number is known ("Is {{caller_number}} best?"). */
+  confirmCallerPrompt?: string;
+  /** Said before asking again when the answer cannot be used (an impossible date, no digits). */
+  retryPrompt?: string;
+  /** Never asked: filled only when the caller says it, else `default`. */
+  optional?: boolean;
+  /** Only needed when another slot holds this value (a delivery address for delivery orders). */
+  onlyWhen?: { slot: string; equals: string };
+  /** Choice slots: each value and the words that pick it. */
+  choices?: { value: string; phrases: string[] }[];
+  default?: string;
+};
+
+/** A tool call made from slots: argument → "{{slot}}" (a lone placeholder keeps structured values) or text with placeholders. */
+export type ConversationToolCall = { tool: ToolName; arguments: Record<string, string> };
+
+export type ConversationIntent = {
+  /** snake_case. */
+  name: string;
+  /** Whole phrases callers use (the strongest signal). */
+  examples: string[];
+  /** Words or short phrases that point to this intent. */
+  keywords: string[];
+  slots: ConversationSlot[];
+  /** Runs before the confirmation once `after` slots are filled (checkAvailability); its result offers values for `offers`. */
+  check?: ConversationToolCall & { after: string[]; offers: string; offerPrompt: string; unavailablePrompt: string };
+  /** Read back before the action; without it the action runs as soon as the slots are filled. */
+  confirmation?: string;
+  action: ConversationToolCall;
+  /** Said after the action succeeded ({{result_*}} placeholders hold what the tool answered). */
+  success: string;
+  /** Said when the action was refused. */
+  failure: string;
+  /** Lookups: said when the tool found nothing. */
+  noAnswer?: string;
+  /** Slots asked again after a refusal that offers alternatives (a taken time). */
+  retrySlots?: string[];
+  /** After a refusal with nothing to retry (or nothing found), offer this intent (take a message), keeping shared slots. */
+  fallbackIntent?: string;
+  /** Picked for any question no other intent matches; the caller's words are {{utterance}}. */
+  answersQuestions?: boolean;
+  /** The call ends once the action succeeded (a transfer). */
+  endsCall?: boolean;
+};
+
+export type ConversationPhrases = {
+  /** Rotated when the caller's line matches nothing. */
+  notUnderstood: string[];
+  silence: string;
+  /** Lists what the assistant can do, after a line it did not understand. */
+  capabilities: string;
+  anythingElse: string;
+  howCanIHelp: string;
+  goodbye: string;
+  switchIntent: string;
+  changeWhat: string;
+  /** A required option of a menu item: {{item}}, {{option}}, {{choices}}. */
+  optionPrompt: string;
+  /** A menu item that is not on the menu: {{examples}}. */
+  notOnMenu: string;
+  /** The tool failed unexpectedly (not a refusal). */
+  toolError: string;
+  /** Offer to take a message after repeated misunderstandings: yes switches to `fallbackIntent`. */
+  offerFallback: string;
+  fallbackIntent: string;
+};
+
+export type ConversationDefinition = {
+  intents: ConversationIntent[];
+  phrases: ConversationPhrases;
+  yesPhrases: string[];
+  noPhrases: string[];
+  goodbyePhrases: string[];
 };
