@@ -11,9 +11,12 @@ import { isIndustry } from "./lib/industries";
 import { lastOrganization } from "./lib/last-organization";
 import { AccountPage } from "./routes/account";
 import { AdminPage } from "./routes/admin";
+import { AssistantConsolePage } from "./routes/assistant-console";
 import { EditAssistantPage, NewAssistantPage } from "./routes/assistant-editor";
 import { TemplateDetailPage, TemplateGalleryPage } from "./routes/assistant-templates";
 import { AssistantsPage } from "./routes/assistants";
+import { BillingPage } from "./routes/billing";
+import { BillingInvoicePage } from "./routes/billing-invoice";
 import { CallDetailPage, CallsPage } from "./routes/calls";
 import { ForgotPasswordPage } from "./routes/forgot-password";
 import { NoOrganizationPage } from "./routes/home";
@@ -106,8 +109,8 @@ const accountRoute = createRoute({ getParentRoute: () => appRoute, path: "accoun
 const adminRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "admin",
-  validateSearch: (search: Record<string, unknown>): { tab?: "organizations" | "users" | "mailbox" } =>
-    search.tab === "users" || search.tab === "mailbox" || search.tab === "organizations" ? { tab: search.tab } : {},
+  validateSearch: (search: Record<string, unknown>): { tab?: "organizations" | "users" | "plans" | "mailbox" } =>
+    search.tab === "users" || search.tab === "plans" || search.tab === "mailbox" || search.tab === "organizations" ? { tab: search.tab } : {},
   beforeLoad: async ({ context }) => {
     const me = await context.queryClient.ensureQueryData(meQuery());
     if (!me.user.isSuperAdmin) throw redirect({ to: "/" });
@@ -139,6 +142,14 @@ const assistantCreateRoute = createRoute({
   component: NewAssistantPage,
 });
 const assistantRoute = createRoute({ getParentRoute: () => organizationRoute, path: "assistants/$assistantId", component: EditAssistantPage });
+// The test console; ?session= keeps the session across reloads.
+const assistantConsoleRoute = createRoute({
+  getParentRoute: () => organizationRoute,
+  path: "assistants/$assistantId/test",
+  validateSearch: (search: Record<string, unknown>): { session?: string } =>
+    typeof search.session === "string" && search.session ? { session: search.session } : {},
+  component: AssistantConsolePage,
+});
 const phoneNumbersRoute = createRoute({ getParentRoute: () => organizationRoute, path: "phone-numbers", component: PhoneNumbersPage });
 const callsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls", component: CallsPage });
 const callRoute = createRoute({ getParentRoute: () => organizationRoute, path: "calls/$callId", component: CallDetailPage });
@@ -157,11 +168,30 @@ const knowledgeRoute = createRoute({
   component: KnowledgePage,
 });
 const analyticsRoute = createRoute({ getParentRoute: () => organizationRoute, path: "analytics", component: upcoming("analytics") });
-const billingRoute = createRoute({ getParentRoute: () => organizationRoute, path: "billing", component: upcoming("billing") });
+// Billing; ?checkout= is where Stripe Checkout sends the browser back.
+const billingRoute = createRoute({
+  getParentRoute: () => organizationRoute,
+  path: "billing",
+  validateSearch: (search: Record<string, unknown>): { checkout?: "success" | "cancelled" } =>
+    search.checkout === "success" || search.checkout === "cancelled" ? { checkout: search.checkout } : {},
+  component: BillingPage,
+});
+
+// An invoice's printable receipt: signed in, but outside the app shell so it prints as the document alone.
+const invoiceReceiptRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "orgs/$orgId/billing/invoices/$invoiceId",
+  beforeLoad: async ({ location }) => {
+    await restoreSession();
+    if (getSession().status !== "signed-in") throw redirect({ to: "/signin", search: { redirect: location.href } });
+  },
+  component: BillingInvoicePage,
+});
 
 const routeTree = rootRoute.addChildren([
   guestRoute.addChildren([signinRoute, signupRoute, forgotPasswordRoute]),
   linkRoute.addChildren([verifyEmailRoute, resetPasswordRoute, invitationRoute]),
+  invoiceReceiptRoute,
   appRoute.addChildren([
     homeRoute,
     accountRoute,
@@ -175,6 +205,7 @@ const routeTree = rootRoute.addChildren([
       assistantTemplateRoute,
       assistantCreateRoute,
       assistantRoute,
+      assistantConsoleRoute,
       phoneNumbersRoute,
       callsRoute,
       callRoute,

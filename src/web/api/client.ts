@@ -21,7 +21,8 @@ async function problemCode(response: Response): Promise<string | undefined> {
   return typeof body === "object" && body !== null && "code" in body ? String(body.code) : undefined;
 }
 
-async function authorizedFetch(request: Request): Promise<Response> {
+/** fetch() with the session's bearer token and one refresh on TOKEN_EXPIRED; also for streamed bodies the typed client cannot read. */
+export async function authorizedFetch(request: Request): Promise<Response> {
   // An explicit Authorization header (e.g. accepting an invitation right after signing in) wins.
   if (request.headers.has("authorization")) return fetch(request);
   const token = getSession().accessToken;

@@ -2315,6 +2315,334 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans catalog with Stripe price ids (super admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Plans */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AdminPlan"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/plans/{planId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a plan: price, limits, features, overage prices, Stripe price ids (super admin; applies at once, audited) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    planId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanPatch"];
+                };
+            };
+            responses: {
+                /** @description The plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminPlan"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/organizations/{orgId}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign an organization's plan, now or at the end of its billing period (super admin; audited)
+         * @description Refused with 409 BILLING_MANAGED_BY_STRIPE while a Stripe subscription manages the organization's plan.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanAssignment"];
+                };
+            };
+            responses: {
+                /** @description The organization's plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            organizationId: string;
+                            planId: string;
+                            scheduledPlanId: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T09:30:00.000Z
+                             */
+                            effectiveAt: string;
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/organizations/{orgId}/invoices/{invoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Mark a platform-issued invoice paid or void (super admin; audited) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "paid" | "void";
+                    };
+                };
+            };
+            responses: {
+                /** @description The invoice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "paid" | "void";
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/templates": {
         parameters: {
             query?: never;
@@ -3947,6 +4275,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which events notify whom, by email and SMS, and quiet hours */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings (the defaults until saved) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationSettings"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the notification settings (owners and admins)
+         * @description During quiet hours (in the organization's time zone) new notifications are held and delivered when the quiet period ends; urgent escalations are sent at once.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsInput"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationSettings"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/phone-numbers": {
         parameters: {
             query?: never;
@@ -4000,7 +4458,7 @@ export interface paths {
         put?: never;
         /**
          * Provision a number (from the search, or any in an area code)
-         * @description Counts against the plan's phone numbers. Vendor numbers point at our webhooks; calls reach an assistant per the routing.
+         * @description Counts against the plan's phone numbers. Vendor numbers point at our webhooks; calls reach an assistant per the routing. A number bought through Twilio is imported into Vapi in the same request; if Vapi cannot take it, the Twilio number is released again and the request fails (422 or 502).
          */
         post: {
             parameters: {
@@ -4331,7 +4789,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Release a number at its vendor; it stops taking calls */
+        /**
+         * Release a number at its vendor; it stops taking calls
+         * @description Also deletes the number at Vapi. If a vendor fails, the number stays active and releasing again completes it.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4373,6 +4834,15 @@ export interface paths {
                 };
                 /** @description Not found (also for organizations the caller is not a member of) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5107,6 +5577,924 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{orgId}/assistants/{assistantId}/test-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a test session: a simulated web call with the assistant (drafts too)
+         * @description The assistant greets at once (the transcript holds its first message). The call is recorded as a test call (not counted as usage); its tools really run and leave inbox items. At most 5 open sessions per organization (409 TEST_SESSION_LIMIT_REACHED); idle sessions end after 15 minutes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    assistantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["TestSessionRequest"];
+                };
+            };
+            responses: {
+                /** @description Started */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TestSession"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/test-sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A test session: its transcript so far and its state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The session */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TestSession"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/test-sessions/{sessionId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Say one line to the assistant; the answer streams as newline-delimited JSON
+         * @description One JSON object per line, in order: "text-delta", "tool-call", "tool-result" and "error" events as the engine works, then one "done" line with the reply's whole text, whether the call ended, and the session. An empty text is silence. A line longer than 1000 characters is 400 TEXT_TOO_LONG; an ended session 409 TEST_SESSION_ENDED; a turn still running 409 TEST_SESSION_BUSY. A turn never hangs: after 45 seconds it ends with an error event and an apology.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TestMessageRequest"];
+                };
+            };
+            responses: {
+                /** @description The turn, streamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": components["schemas"]["TestTurnLine"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/test-sessions/{sessionId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hang up: the test call ends and gets its end-of-call report */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ended (also when it had already ended) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TestSession"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe to, upgrade or downgrade a plan
+         * @description Without a subscription: a Stripe Checkout Session (follow `url`). A more expensive plan: the subscription's price is swapped now, prorated. A cheaper plan (or Free): takes effect when the current period ends. The current plan while a downgrade is scheduled: the downgrade is withdrawn. Requests for the same plan within 10 minutes, or with the same Idempotency-Key, give the same result. Stripe down: 502 VENDOR_UNAVAILABLE; too slow: 503 VENDOR_TIMEOUT.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Repeat a request with the same key to get the same result (one Checkout Session, one plan change). */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BillingCheckoutRequest"];
+                };
+            };
+            responses: {
+                /** @description What was done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingCheckoutResult"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Error */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the Stripe Billing Portal (card, invoices, cancellation) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The portal page to send the browser to */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingPortalSession"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Error */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plan, status, billing period, usage against the plan's limits, usage alerts and any scheduled plan change */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Billing */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingOverview"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily metered usage in the organization's time zone, zero-filled
+         * @description Without from/to: the current billing period up to today. At most 366 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First local day */
+                    from?: string;
+                    /** @description Last local day (inclusive) */
+                    to?: string;
+                    /** @description Only this assistant's calls */
+                    assistantId?: string;
+                };
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Usage per day */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageSeries"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's invoices, newest first
+         * @description Cursor pagination: pass nextCursor as cursor for the next page; null on the last page.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of invoices */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoicePage"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set who receipts are made out to: name, email and address (owners) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BillingDetailsPatch"];
+                };
+            };
+            responses: {
+                /** @description The billing details */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingDetails"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Validation failed; errors[] lists each field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/billing/invoices/{invoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice with its lines and who it is made out to (for a printable receipt) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The invoice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invoice"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this, or a plan limit is reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for organizations the caller is not a member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5194,6 +6582,8 @@ export interface components {
             defaultLanguage?: string;
             /** @enum {string} */
             recordingDisclosure?: "auto" | "always" | "never";
+            /** @description While on, only sandbox numbers may be provisioned and every call is a test call: simulated, not metered or billed. */
+            sandboxMode?: boolean;
         };
         AuditEntry: {
             id: string;
@@ -5278,6 +6668,12 @@ export interface components {
             /** @description null = unlimited */
             seats: number | null;
             features: string[];
+            /** @description Each call's duration is rounded up to a multiple of this (60 = whole minutes) */
+            billingIncrementSeconds: number;
+            /** @description Price per call beyond the limit, US cents; null = none */
+            overageCallCents: number | null;
+            /** @description Price per minute beyond the limit, US cents; null = none */
+            overageMinuteCents: number | null;
         };
         AdminOrganization: {
             id: string;
@@ -5324,6 +6720,52 @@ export interface components {
              */
             createdAt: string;
         };
+        AdminPlan: components["schemas"]["Plan"] & {
+            stripePriceId: string | null;
+            stripeOverageCallPriceId: string | null;
+            stripeOverageMinutePriceId: string | null;
+            sortOrder: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        PlanPatch: {
+            name?: string;
+            /** @description Monthly price in US cents; null = custom */
+            priceCents?: number | null;
+            /** @description null = unlimited */
+            callsPerMonth?: number | null;
+            /** @description null = unlimited */
+            minutesPerMonth?: number | null;
+            /** @description null = unlimited */
+            concurrentCalls?: number | null;
+            /** @description null = unlimited */
+            assistants?: number | null;
+            /** @description null = unlimited */
+            phoneNumbers?: number | null;
+            /** @description null = unlimited */
+            seats?: number | null;
+            features?: ("api_access" | "webhooks" | "custom_voices" | "advanced_analytics" | "recordings_export" | "basic_analytics" | "sla" | "custom_integrations")[];
+            /** @description 1 = per second, 6 = six-second billing, 60 = whole minutes */
+            billingIncrementSeconds?: number;
+            /** @description null = no overage price (with both null the plan stops at its limits) */
+            overageCallCents?: number | null;
+            overageMinuteCents?: number | null;
+            stripePriceId?: string | null;
+            stripeOverageCallPriceId?: string | null;
+            stripeOverageMinutePriceId?: string | null;
+            sortOrder?: number;
+        };
+        PlanAssignment: {
+            planId: string;
+            /**
+             * @default now
+             * @enum {string}
+             */
+            effective: "now" | "period_end";
+        };
         Template: {
             /** @example restaurant */
             slug: string;
@@ -5340,6 +6782,7 @@ export interface components {
             tools: ("takeMessage" | "scheduleCallback" | "checkAvailability" | "bookAppointment" | "cancelAppointment" | "takeOrder" | "transferCall" | "lookupKnowledge" | "logDriverCallout")[];
             suggestedVoice: components["schemas"]["SuggestedVoice"];
             sampleConversation: components["schemas"]["TemplateConversationTurn"][];
+            conversation?: components["schemas"]["TemplateConversation"];
         };
         /** @enum {string} */
         Industry: "restaurant" | "clinic" | "legal" | "home_services" | "logistics" | "salon" | "office";
@@ -5558,6 +7001,77 @@ export interface components {
             /** @enum {string} */
             speaker: "assistant" | "caller";
             text: string;
+        };
+        TemplateConversation: {
+            intents: components["schemas"]["TemplateConversationIntent"][];
+            phrases: {
+                notUnderstood: string[];
+                silence: string;
+                capabilities: string;
+                anythingElse: string;
+                howCanIHelp: string;
+                goodbye: string;
+                switchIntent: string;
+                changeWhat: string;
+                optionPrompt: string;
+                notOnMenu: string;
+                toolError: string;
+                offerFallback: string;
+                fallbackIntent: string;
+            };
+            yesPhrases: string[];
+            noPhrases: string[];
+            goodbyePhrases: string[];
+        };
+        TemplateConversationIntent: {
+            name: string;
+            examples: string[];
+            keywords: string[];
+            slots: components["schemas"]["TemplateConversationSlot"][];
+            check?: {
+                /** @enum {string} */
+                tool: "takeMessage" | "scheduleCallback" | "checkAvailability" | "bookAppointment" | "cancelAppointment" | "takeOrder" | "transferCall" | "lookupKnowledge" | "logDriverCallout";
+                arguments: {
+                    [key: string]: string;
+                };
+                after: string[];
+                offers: string;
+                offerPrompt: string;
+                unavailablePrompt: string;
+            };
+            confirmation?: string;
+            action: {
+                /** @enum {string} */
+                tool: "takeMessage" | "scheduleCallback" | "checkAvailability" | "bookAppointment" | "cancelAppointment" | "takeOrder" | "transferCall" | "lookupKnowledge" | "logDriverCallout";
+                arguments: {
+                    [key: string]: string;
+                };
+            };
+            success: string;
+            failure: string;
+            noAnswer?: string;
+            retrySlots?: string[];
+            fallbackIntent?: string;
+            answersQuestions?: boolean;
+            endsCall?: boolean;
+        };
+        TemplateConversationSlot: {
+            key: string;
+            /** @enum {string} */
+            type: "name" | "phone" | "date" | "time" | "party_size" | "text" | "menu_items" | "service" | "directory_entry" | "choice" | "urgency" | "identifier";
+            prompt: string;
+            confirmCallerPrompt?: string;
+            retryPrompt?: string;
+            optional?: boolean;
+            onlyWhen?: {
+                slot: string;
+                equals: string;
+            };
+            choices?: {
+                value: string;
+                phrases: string[];
+            }[];
+            default?: string;
         };
         Assistant: {
             id: string;
@@ -5964,6 +7478,66 @@ export interface components {
              */
             lastSeenAt: string;
         };
+        NotificationSettings: {
+            email: {
+                events: ("message" | "callback" | "appointment_booked" | "appointment_cancelled" | "order" | "driver_callout" | "urgent_escalation")[];
+                owners: boolean;
+                addresses: string[];
+            };
+            sms: {
+                events: ("message" | "callback" | "appointment_booked" | "appointment_cancelled" | "order" | "driver_callout" | "urgent_escalation")[];
+                numbers: string[];
+            };
+            quietHours: {
+                start: string;
+                end: string;
+                days: number[];
+            } | null;
+            /** @description The organization's time zone, which quiet hours follow */
+            timezone: string;
+            /**
+             * @description How SMS leave this platform: Twilio, or the dev mailbox when Twilio SMS is not configured
+             * @enum {string}
+             */
+            smsDelivery: "twilio" | "dev_mailbox";
+            /**
+             * Format: date-time
+             * @description Null while the defaults apply
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            updatedAt: string | null;
+        };
+        /** @description Replaces the organization's notification settings. Each assistant's own notification recipients are notified as well, on the same events. */
+        NotificationSettingsInput: {
+            email: {
+                /** @description The events that notify on this channel; urgent_escalation is a transfer refused to avoid a loop */
+                events: ("message" | "callback" | "appointment_booked" | "appointment_cancelled" | "order" | "driver_callout" | "urgent_escalation")[];
+                /** @description Also email the organization's owners */
+                owners: boolean;
+                addresses: string[];
+            };
+            sms: {
+                /** @description The events that notify on this channel; urgent_escalation is a transfer refused to avoid a loop */
+                events: ("message" | "callback" | "appointment_booked" | "appointment_cancelled" | "order" | "driver_callout" | "urgent_escalation")[];
+                numbers: string[];
+            };
+            quietHours: components["schemas"]["QuietHours"];
+        };
+        /** @description In the organization's time zone; non-urgent notifications are held until the period ends */
+        QuietHours: {
+            /**
+             * @description Local wall-clock time, 24-hour
+             * @example 21:00
+             */
+            start: string;
+            /**
+             * @description At or before `start` runs past midnight; equal to `start` is 24 hours
+             * @example 07:00
+             */
+            end: string;
+            /** @description The days a quiet period starts on (0 = Sunday) */
+            days: (0 | 1 | 2 | 3 | 4 | 5 | 6)[];
+        } | null;
         PhoneNumber: {
             id: string;
             /** @description E.164 */
@@ -5975,6 +7549,11 @@ export interface components {
             routing: components["schemas"]["PhoneNumberRouting"];
             /** @description The organization's own vendor account, or null for the platform's */
             credentialsId: string | null;
+            /**
+             * @description connected: the number is in Vapi and its calls reach your assistants; not_configured: a Twilio number bought while Vapi is not configured on this platform, whose calls hear that the number is not in service; not_applicable: a sandbox number (simulated calls only)
+             * @enum {string}
+             */
+            vapiStatus: "connected" | "not_configured" | "not_applicable";
             /**
              * Format: date-time
              * @example 2026-11-22T09:30:00.000Z
@@ -6205,6 +7784,310 @@ export interface components {
             callerNumber?: string;
             /** @description Milliseconds between lines, so the call can be watched live; 0 by default */
             paceMs?: number;
+        };
+        TestSession: {
+            id: string;
+            assistantId: string;
+            /** @enum {string} */
+            status: "open" | "ended";
+            /**
+             * @description template: the deterministic template engine; llm: the configured model
+             * @enum {string}
+             */
+            engine: "template" | "llm";
+            /** @description The test call's record (GET /calls/{callId}) */
+            callId: string | null;
+            callerNumber: string | null;
+            turnCount: number;
+            maxTurns: number;
+            /** @description The conversation so far: the greeting, the caller's lines, tool calls with their results, replies */
+            transcript: components["schemas"]["TestSessionEntry"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            lastActivityAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            endedAt: string | null;
+            endedReason: string | null;
+        };
+        TestSessionEntry: {
+            /** @enum {string} */
+            role: "caller" | "assistant" | "tool";
+            text?: string;
+            toolCallId?: string;
+            name?: string;
+            arguments?: {
+                [key: string]: unknown;
+            } | string;
+            result?: string;
+            error?: string;
+        };
+        TestSessionRequest: {
+            /** @description The number the simulated caller calls from; a fictional one by default */
+            callerNumber?: string;
+        };
+        /** @description One line of the NDJSON stream */
+        TestTurnLine: {
+            /** @enum {string} */
+            type: "text-delta" | "tool-call" | "tool-result" | "error" | "done";
+            text?: string;
+            toolCallId?: string;
+            name?: string;
+            arguments?: {
+                [key: string]: unknown;
+            } | string;
+            result?: string;
+            error?: string;
+            message?: string;
+            endCall?: boolean;
+            session?: components["schemas"]["TestSession"];
+        };
+        TestMessageRequest: {
+            /**
+             * @description What the caller says
+             * @example Hi, I'd like to book a cleaning.
+             */
+            text: string;
+        };
+        BillingCheckoutResult: {
+            /** @enum {string} */
+            action: "checkout" | "upgraded" | "downgrade_scheduled" | "downgrade_cancelled";
+            /** @description Stripe Checkout page to send the browser to (action checkout); null otherwise */
+            url: string | null;
+            /** @description The organization's plan now */
+            planId: string;
+            /** @description The plan that takes over when the period ends */
+            scheduledPlanId: string | null;
+            /**
+             * Format: date-time
+             * @description When the scheduled plan takes over
+             */
+            effectiveAt: string | null;
+        };
+        BillingCheckoutRequest: {
+            /** @example pro */
+            planId: string;
+        };
+        BillingPortalSession: {
+            url: string;
+        };
+        BillingOverview: {
+            /**
+             * @description manual: the platform invoices and a super admin assigns plans; stripe: Stripe subscriptions
+             * @enum {string}
+             */
+            mode: "manual" | "stripe";
+            /** @enum {string} */
+            status: "active" | "past_due" | "suspended";
+            plan: components["schemas"]["Plan"] & {
+                /** @description true: new calls get the fallback at 100% of a limit; false: they continue as overage */
+                stopsAtLimit: boolean;
+                entitlements: {
+                    api_access: boolean;
+                    webhooks: boolean;
+                    custom_voices: boolean;
+                    advanced_analytics: boolean;
+                    recordings_export: boolean;
+                };
+            };
+            scheduledPlan: {
+                id: string;
+                name: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T09:30:00.000Z
+                 */
+                effectiveAt: string;
+            } | null;
+            subscription: {
+                stripeSubscriptionId: string | null;
+                /** @description Stripe's subscription status; null without a subscription */
+                status: string | null;
+                cancelAtPeriodEnd: boolean;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T09:30:00.000Z
+                 */
+                pastDueSince: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T09:30:00.000Z
+                 */
+                graceEndsAt: string | null;
+            };
+            period: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T09:30:00.000Z
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T09:30:00.000Z
+                 */
+                end: string;
+                timezone: string;
+            };
+            details: components["schemas"]["BillingDetails"];
+            usage: {
+                calls: components["schemas"]["UsageMeter"];
+                minutes: components["schemas"]["UsageMeter"];
+            };
+            /** @description Per metric, the highest threshold reached this period under the current plan */
+            alerts: components["schemas"]["UsageAlert"][];
+        };
+        BillingDetails: {
+            /** @description Printed on receipts; null = the organization's name */
+            billingName: string | null;
+            /** @description null = the first owner's email */
+            billingEmail: string | null;
+            billingAddress: components["schemas"]["BillingAddress"];
+        };
+        BillingAddress: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            region?: string;
+            postalCode?: string;
+            country?: string;
+        };
+        UsageMeter: {
+            /** @description Calls, or minutes (billed seconds / 60, two decimals) */
+            used: number;
+            /** @description null = unlimited */
+            limit: number | null;
+            /** @description Percent of the limit used (one decimal); null when unlimited */
+            percent: number | null;
+            /** @description Calls, or whole minutes, beyond the limit this period */
+            overage: number;
+        };
+        UsageAlert: {
+            /** @enum {string} */
+            metric: "calls" | "minutes";
+            /** @description 80 or 100 (percent of the limit) */
+            threshold: number;
+            used: number;
+            limit: number;
+            percent: number;
+            /**
+             * Format: date-time
+             * @description When the owners and admins were emailed; null if not (yet)
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            notifiedAt: string | null;
+        };
+        UsageSeries: {
+            timezone: string;
+            from: string;
+            to: string;
+            assistantId: string | null;
+            /** @description Every local day from `from` to `to`, oldest first, zero-filled */
+            days: components["schemas"]["UsageDay"][];
+            totals: {
+                calls: number;
+                minutes: number;
+                billedSeconds: number;
+            };
+        };
+        UsageDay: {
+            /** @example 2026-11-22 */
+            date: string;
+            calls: number;
+            minutes: number;
+            billedSeconds: number;
+        };
+        InvoicePage: {
+            items: components["schemas"]["InvoiceSummary"][];
+            nextCursor: string | null;
+        };
+        InvoiceSummary: {
+            id: string;
+            /** @example SB-2026-001042 */
+            number: string;
+            /** @enum {string} */
+            status: "open" | "paid" | "void";
+            /** @enum {string} */
+            source: "manual" | "stripe";
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            periodStart: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            periodEnd: string;
+            /** @example usd */
+            currency: string;
+            subtotalCents: number;
+            taxCents: number;
+            totalCents: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            issuedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            paidAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T09:30:00.000Z
+             */
+            voidedAt: string | null;
+            /** @description Stripe's invoice page, for Stripe invoices */
+            hostedInvoiceUrl: string | null;
+            invoicePdfUrl: string | null;
+        };
+        BillingDetailsPatch: {
+            billingName?: string | null;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            billingEmail?: string | null;
+            billingAddress?: {
+                line1?: string;
+                line2?: string;
+                city?: string;
+                region?: string;
+                postalCode?: string;
+                country?: string;
+            };
+        };
+        Invoice: components["schemas"]["InvoiceSummary"] & {
+            planId: string | null;
+            lines: {
+                position: number;
+                /** @enum {string} */
+                kind: "plan" | "overage";
+                description: string;
+                quantity: number;
+                unitCents: number;
+                amountCents: number;
+            }[];
+            /** @description As it was when the invoice was issued */
+            billTo: {
+                name: string;
+                email: string | null;
+                address: components["schemas"]["BillingAddress"];
+            };
+            organization: {
+                id: string;
+                name: string;
+            };
         };
     };
     responses: never;

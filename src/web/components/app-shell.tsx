@@ -1,5 +1,5 @@
 // The signed-in frame: sidebar (organization switcher, sections, account menu), a drawer on small
-// screens, the unverified-email banner, and the page itself.
+// screens, the unverified-email, sandbox-mode and usage banners, and the page itself.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate, useParams, useRouterState } from "@tanstack/react-router";
 import {
@@ -27,8 +27,10 @@ import { can } from "../lib/permissions";
 import { personInitials } from "../lib/person-initials";
 import { signOut } from "../lib/sign-out";
 import { useMe } from "../lib/use-session";
+import { UsageBanner } from "./billing/usage-banner";
 import { Logo } from "./logo";
 import { OrganizationSwitcher } from "./organization-switcher";
+import { SandboxBanner } from "./sandbox-banner";
 import { ErrorState, LoadingState } from "./states";
 import { VerifyEmailBanner } from "./verify-email-banner";
 
@@ -51,7 +53,7 @@ const WORK_ITEMS: NavItem[] = [
 ];
 
 const ORGANIZATION_ITEMS: NavItem[] = [
-  { label: "Billing", icon: CreditCard, section: "billing", visible: (org) => can(org.role, "org:update") },
+  { label: "Billing", icon: CreditCard, section: "billing", visible: (org) => can(org.role, "billing:read") },
   { label: "Settings", icon: Settings, section: "settings", visible: everyone },
   { label: "Team", icon: Users, section: "team", visible: (org) => can(org.role, "members:read") },
 ];
@@ -228,6 +230,8 @@ export function AppShell() {
           <Logo />
         </header>
         <VerifyEmailBanner user={user} />
+        <SandboxBanner organization={organization} />
+        <UsageBanner organization={organization} />
         <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6 lg:px-10 lg:py-10">
           <Outlet />
         </main>

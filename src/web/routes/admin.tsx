@@ -1,5 +1,5 @@
-// The super admin console: search every organization and user, and read the dev mailbox
-// (mail kept locally when no SMTP server is configured).
+// The super admin console: search every organization and user (and change an organization's plan),
+// edit the plans catalog, and read the dev mailbox (mail kept locally when no SMTP server is configured).
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { getRouteApi, useNavigate } from "@tanstack/react-router";
 import { Building2, Inbox, Search, UserRound } from "lucide-react";
@@ -13,6 +13,7 @@ import { EmptyState, ErrorState, LoadingState } from "../components/states";
 import { cx } from "../lib/class-names";
 import { formatDate, formatDateTime } from "../lib/dates";
 import { useDebouncedValue } from "../lib/use-debounced-value";
+import { AssignPlanButton, PlansTab } from "./admin-plans";
 
 const route = getRouteApi("/app/admin");
 
@@ -62,7 +63,7 @@ function OrganizationsTab() {
         {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
         {query.data && query.data.items.length === 0 && <EmptyState icon={Building2} title="No organizations match" />}
         {query.data && query.data.items.length > 0 && (
-          <Table head={["Organization", "Plan", "Status", "Members", "Created"]}>
+          <Table head={["Organization", "Plan", "Status", "Members", "Created", "Actions"]}>
             {query.data.items.map((org) => (
               <tr key={org.id}>
                 <td className="px-5 py-3">
@@ -81,6 +82,9 @@ function OrganizationsTab() {
                 </td>
                 <td className="px-3 py-3 tabular-nums">{org.members}</td>
                 <td className="px-3 py-3 whitespace-nowrap text-zinc-500">{formatDate(org.createdAt)}</td>
+                <td className="px-3 py-3 text-right">
+                  <AssignPlanButton organization={org} />
+                </td>
               </tr>
             ))}
           </Table>
@@ -220,6 +224,9 @@ export function AdminPage() {
           <Tabs.Trigger value="users" className={TAB_TRIGGER}>
             Users
           </Tabs.Trigger>
+          <Tabs.Trigger value="plans" className={TAB_TRIGGER}>
+            Plans
+          </Tabs.Trigger>
           <Tabs.Trigger value="mailbox" className={TAB_TRIGGER}>
             Mailbox
           </Tabs.Trigger>
@@ -229,6 +236,9 @@ export function AdminPage() {
         </Tabs.Content>
         <Tabs.Content value="users">
           <UsersTab />
+        </Tabs.Content>
+        <Tabs.Content value="plans">
+          <PlansTab />
         </Tabs.Content>
         <Tabs.Content value="mailbox">
           <MailboxTab />

@@ -2,7 +2,7 @@
 // saved one: both load what they need, then hand it to the assistant form.
 import { useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { ArrowLeft, Sparkles } from "lucide-react";
+import { ArrowLeft, FlaskConical, Sparkles } from "lucide-react";
 import { useMemo } from "react";
 import { assistantQuery, templateQuery } from "../api/assistants";
 import { ApiProblem } from "../api/problem";
@@ -13,6 +13,7 @@ import { EmptyState, ErrorState, LoadingState } from "../components/states";
 import type { RecipientForm } from "../lib/assistant-form";
 import { useCurrentOrganization } from "../lib/current-organization";
 import { INDUSTRY_INFO } from "../lib/industries";
+import { can } from "../lib/permissions";
 import { useMe } from "../lib/use-session";
 import { StatusBadge } from "./assistants";
 
@@ -107,6 +108,19 @@ export function EditAssistantPage() {
             <StatusBadge status={assistant.data.status} />
             {chosen ? `${chosen.name} template` : "Custom prompt"}
           </span>
+        }
+        actions={
+          can(organization.role, "assistants:test") && (
+            <Link
+              to="/orgs/$orgId/assistants/$assistantId/test"
+              params={{ orgId: organization.id, assistantId: assistant.data.id }}
+              search={{}}
+              className={buttonClasses("secondary")}
+            >
+              <FlaskConical aria-hidden className="size-4" />
+              Test
+            </Link>
+          )
         }
       />
       <AssistantForm key={assistant.data.id} template={chosen} assistant={assistant.data} />

@@ -1,5 +1,5 @@
-// Organization settings: name, URL slug and time zone (owners and admins), and deleting the
-// organization (owners), confirmed by typing its slug.
+// Organization settings: name, URL slug and time zone (owners and admins), notifications, sandbox mode,
+// deleting the organization (owners), confirmed by typing its slug.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
@@ -13,6 +13,8 @@ import { Button } from "../components/button";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { SelectField, TextField } from "../components/form-field";
 import { PageHeader, Panel } from "../components/page-header";
+import { NotificationSettingsPanel } from "../components/settings/notification-settings-panel";
+import { SandboxModePanel } from "../components/settings/sandbox-mode-panel";
 import { useToast } from "../components/toaster";
 import { useCurrentOrganization } from "../lib/current-organization";
 import { applyProblemToForm } from "../lib/form-errors";
@@ -156,6 +158,7 @@ export function OrganizationSettingsPage() {
       <PageHeader title="Settings" description={`Settings of ${organization.name}.`} />
       <div className="space-y-6">
         <GeneralSettings organization={organization} />
+        <NotificationSettingsPanel organization={organization} />
         <Panel title="Plan">
           <div className="flex items-center justify-between gap-4 p-5 text-sm">
             <p className="text-zinc-600">
@@ -164,6 +167,9 @@ export function OrganizationSettingsPage() {
             <span className="font-mono text-xs text-zinc-400">{organization.id}</span>
           </div>
         </Panel>
+        <div id="sandbox-mode" className="scroll-mt-16">
+          <SandboxModePanel organization={organization} />
+        </div>
         {can(organization.role, "org:delete") && <DeleteOrganization organization={organization} />}
       </div>
     </>

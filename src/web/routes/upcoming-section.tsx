@@ -1,6 +1,6 @@
-// Sections of the product not built yet (analytics, billing): a tidy empty
+// Sections of the product not built yet (analytics): a tidy empty
 // state saying what will live there.
-import { ChartNoAxesColumn, CreditCard } from "lucide-react";
+import { ChartNoAxesColumn } from "lucide-react";
 import type { ComponentType } from "react";
 import { PageHeader } from "../components/page-header";
 import { EmptyState } from "../components/states";
@@ -21,13 +21,6 @@ export const UPCOMING_SECTIONS = {
     icon: ChartNoAxesColumn,
     emptyTitle: "Your call analytics will live here",
     features: ["Calls and minutes per day", "Outcomes, peak hours and transfer rate", "Average duration and caller sentiment"],
-  },
-  billing: {
-    title: "Billing",
-    description: "Your plan, usage and invoices.",
-    icon: CreditCard,
-    emptyTitle: "Plans, usage and invoices will live here",
-    features: ["Usage against your plan's limits", "Upgrade or change plans", "Payment method and invoices"],
   },
 } satisfies Record<string, UpcomingSection>;
 

@@ -10,6 +10,7 @@ export const PERMISSIONS = {
   "org:read": ALL,
   "org:update": MANAGERS,
   "org:delete": ["owner"],
+  "billing:read": MANAGERS,
   "billing:manage": ["owner"],
   "members:read": ALL,
   "members:manage": MANAGERS,
@@ -18,6 +19,8 @@ export const PERMISSIONS = {
   "audit:read": MANAGERS,
   "assistants:read": ALL,
   "assistants:write": EDITORS,
+  /** Talking to an assistant in the test console (a test call: real tools, inbox items). */
+  "assistants:test": EDITORS,
   "knowledge:read": ALL,
   "knowledge:write": EDITORS,
   "inbox:read": ALL,

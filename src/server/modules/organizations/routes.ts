@@ -26,6 +26,10 @@ const settingsSchema = z
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Use a language tag such as en or en-US.")
       .optional(),
     recordingDisclosure: z.enum(["auto", "always", "never"]).optional(),
+    sandboxMode: z
+      .boolean()
+      .optional()
+      .openapi({ description: "While on, only sandbox numbers may be provisioned and every call is a test call: simulated, not metered or billed." }),
   })
   .openapi("OrganizationSettings");
 

@@ -15,6 +15,8 @@ export type Role = (typeof ROLES)[number];
 export type OrganizationSettings = {
   defaultLanguage?: string;
   recordingDisclosure?: "auto" | "always" | "never";
+  /** Sandbox mode: only sandbox numbers may be provisioned and every call is a test call (not metered or billed). */
+  sandboxMode?: boolean;
 };
 
 export const organizations = pgTable(

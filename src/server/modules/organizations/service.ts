@@ -9,6 +9,7 @@ import { Conflict, Invalid, NotFound } from "../../errors.js";
 import type { OrgAccess } from "../../http/env.js";
 import type { RequestMeta } from "../../http/request-meta.js";
 import { recordAudit } from "../audit/service.js";
+import { ensureBillingAccount } from "../billing/account.js";
 import { plans } from "../plans/schema.js";
 import { invitations, memberships, type OrganizationSettings, organizations, type Role } from "./schema.js";
 import { slugFromName, withRandomSuffix } from "./slugs.js";
@@ -65,6 +66,7 @@ export async function createOrganizationInTransaction(
   }
   if (!inserted) throw new Conflict("SLUG_TAKEN", "Could not find a free URL slug for this name. Choose one.");
   await tx.insert(memberships).values({ organizationId: id, userId: input.ownerUserId, role: "owner", createdAt: now, updatedAt: now });
+  await ensureBillingAccount(tx, id, now);
   await recordAudit(tx, { action: "org.created", organizationId: id, actorUserId: input.ownerUserId, targetType: "organization", targetId: id }, meta, now);
   return id;
 }
@@ -186,6 +188,22 @@ export async function updateOrganization(
       meta,
       now,
     );
+    const sandboxMode = patch.settings?.sandboxMode;
+    if (sandboxMode !== undefined && sandboxMode !== (current.settings.sandboxMode ?? false)) {
+      await recordAudit(
+        tx,
+        {
+          action: "org.sandbox_mode_changed",
+          organizationId: access.organizationId,
+          actorUserId,
+          targetType: "organization",
+          targetId: access.organizationId,
+          metadata: { sandboxMode },
+        },
+        meta,
+        now,
+      );
+    }
   });
   return getOrganization(ctx, access);
 }
