@@ -19,16 +19,21 @@ import { adminRoutes } from "./modules/admin/routes.js";
 import { assistantRoutes } from "./modules/assistants/routes.js";
 import { meRoutes } from "./modules/auth/me-routes.js";
 import { authRoutes } from "./modules/auth/routes.js";
+import { billingRoutes } from "./modules/billing/routes.js";
+import { stripeBillingRoutes } from "./modules/billing/stripe/routes.js";
 import { callRoutes } from "./modules/calls/routes.js";
+import { testSessionRoutes } from "./modules/conversation/routes.js";
 import { inboxRoutes } from "./modules/inbox/routes.js";
 import { invitationRoutes } from "./modules/invitations/routes.js";
 import { isKnowledgeUploadRequest, knowledgeRoutes } from "./modules/knowledge/routes.js";
 import { memberRoutes } from "./modules/members/routes.js";
+import { notificationRoutes } from "./modules/notifications/routes.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { phoneNumberRoutes } from "./modules/phone-numbers/routes.js";
 import { twilioWebhookRoutes } from "./modules/phone-numbers/twilio-webhooks.js";
 import { planRoutes } from "./modules/plans/routes.js";
 import { sandboxRoutes } from "./modules/sandbox/routes.js";
+import { STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from "./modules/stripe-webhook/routes.js";
 import { templateRoutes } from "./modules/templates/routes.js";
 import { VAPI_WEBHOOK_PATH, vapiWebhookRoutes } from "./modules/vapi-webhook/routes.js";
 
@@ -49,9 +54,13 @@ export function buildApiRouter() {
     assistantRoutes(),
     knowledgeRoutes(),
     inboxRoutes(),
+    notificationRoutes(),
     phoneNumberRoutes(),
     callRoutes(),
     sandboxRoutes(),
+    testSessionRoutes(),
+    stripeBillingRoutes(),
+    billingRoutes(),
   ];
   for (const router of routers) {
     api.route("/", router);
@@ -86,6 +95,7 @@ export function buildApp(ctx: AppContext, options: { webRoot?: string; isReady?:
 
   app.route(API_PREFIX, buildApiRouter());
   app.route(VAPI_WEBHOOK_PATH, vapiWebhookRoutes());
+  app.route(STRIPE_WEBHOOK_PATH, stripeWebhookRoutes());
   app.route("/", twilioWebhookRoutes());
 
   app.doc31("/openapi.json", {

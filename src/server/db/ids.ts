@@ -22,7 +22,9 @@ export type IdPrefix =
   | "call"
   | "vev"
   | "pn"
-  | "pcred";
+  | "pcred"
+  | "tses"
+  | "ivc";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(16);

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "org.created",
   "org.updated",
   "org.deleted",
+  "org.sandbox_mode_changed",
   "member.role_changed",
   "member.removed",
   "member.left",
@@ -43,6 +44,19 @@ export const AUDIT_ACTIONS = [
   "phone_number.released",
   "provider_credentials.added",
   "provider_credentials.deleted",
+  "notification_settings.updated",
+  "admin.plan_updated",
+  "admin.org_plan_changed",
+  "admin.invoice_status_changed",
+  "billing.invoice_issued",
+  "billing.details_updated",
+  "billing.checkout_started",
+  "billing.plan_changed",
+  "billing.downgrade_scheduled",
+  "billing.downgrade_cancelled",
+  "billing.past_due",
+  "billing.suspended",
+  "billing.reactivated",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
