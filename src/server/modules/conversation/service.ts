@@ -3,6 +3,7 @@
 // actions and inbox items. A turn speaks the caller's line, runs the conversation engine (whose
 // tool calls become tool-calls messages to the webhook), speaks the reply, and stores the engine's
 // and the call's state in PostgreSQL, so the next turn may run on any instance.
+
 import { randomBytes } from "node:crypto";
 import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { AppContext } from "../../context.js";
@@ -11,6 +12,7 @@ import { newId } from "../../db/ids.js";
 import { withPlatform, withTenant } from "../../db/transaction.js";
 import { BadRequest, Conflict, NotFound } from "../../errors.js";
 import type { OrgAccess } from "../../http/env.js";
+import { renderInputOf } from "../assistants/render-input.js";
 import { renderAssistant } from "../assistants/render-prompt.js";
 import { findAssistant, organizationProfile } from "../assistants/service.js";
 import { SandboxCall, SandboxCallError, type SandboxCallState } from "../sandbox/driver.js";
@@ -110,18 +112,7 @@ async function engineAssistantOf(ctx: AppContext, organizationId: string, assist
     profile: await organizationProfile(tx, organizationId),
   }));
   const template = assistant.templateSlug ? await getTemplate(ctx, assistant.templateSlug, assistant.templateVersion ?? undefined).catch(() => null) : null;
-  const rendered = renderAssistant({
-    businessName: profile.name,
-    template: template?.definition ?? null,
-    customPrompt: assistant.customPrompt,
-    firstMessage: assistant.firstMessage,
-    variables: assistant.variables,
-    businessHours: assistant.businessHours,
-    afterHours: assistant.afterHours,
-    transferDirectory: assistant.transferDirectory,
-    enabledTools: assistant.enabledTools,
-    now,
-  });
+  const rendered = renderAssistant(renderInputOf(assistant, profile.name, template?.definition ?? null, now));
   return {
     organizationId,
     assistantId,

@@ -4,11 +4,13 @@
 // its limits, concurrent calls), records the call,
 // and returns a transient assistant rendered by the one prompt renderer, or the fallback: a
 // forward to the business's number, or a polite message-taking assistant.
+
 import type { Vapi } from "@vapi-ai/server-sdk";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { withTenantLocked } from "../../db/transaction.js";
 import { openStatusAt } from "../assistants/business-hours.js";
+import { renderInputOf } from "../assistants/render-input.js";
 import type { renderAssistant } from "../assistants/render-prompt.js";
 import type { assistants } from "../assistants/schema.js";
 import { DEFAULT_MODEL, DEFAULT_VOICE, defaultBusinessHours } from "../assistants/service.js";
@@ -262,18 +264,7 @@ export async function answerAssistantRequest(ctx: AppContext, resolved: Resolved
   if (decision.assistant) {
     const assistant = decision.assistant;
     const template = assistant.templateSlug ? await cachedTemplate(ctx, assistant.templateSlug, assistant.templateVersion) : null;
-    const rendered = renderAssistantCached(ctx, {
-      businessName: org.name,
-      template: template?.definition ?? null,
-      customPrompt: assistant.customPrompt,
-      firstMessage: assistant.firstMessage,
-      variables: assistant.variables,
-      businessHours: assistant.businessHours,
-      afterHours: assistant.afterHours,
-      transferDirectory: assistant.transferDirectory,
-      enabledTools: assistant.enabledTools,
-      now,
-    });
+    const rendered = renderAssistantCached(ctx, renderInputOf(assistant, org.name, template?.definition ?? null, now));
     return { assistant: transientAssistant(ctx, { name: assistant.name, rendered, model: assistant.model, voice: assistant.voice }, metadata, disclose) };
   }
 

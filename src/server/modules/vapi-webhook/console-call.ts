@@ -3,9 +3,11 @@
 // constant time) and sent in the call's assistant metadata — never from a plain id in the message.
 // Only requests authenticated with the sandbox secret may carry one. The assistant-request of such a
 // call answers the session's assistant whatever its status (drafts can be tried), as a test call.
+
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../../context.js";
 import { withTenant } from "../../db/transaction.js";
+import { renderInputOf } from "../assistants/render-input.js";
 import { renderAssistant } from "../assistants/render-prompt.js";
 import { announceCall, upsertCallRow } from "../calls/ingest.js";
 import { ensureCallPartition } from "../calls/partitions.js";
@@ -118,18 +120,7 @@ export async function answerConsoleAssistantRequest(ctx: AppContext, tenant: Con
   if (outcome === null) return { error: UNKNOWN_NUMBER_ERROR };
   const { org, assistant, call } = outcome;
   const template = assistant.templateSlug ? await cachedTemplate(ctx, assistant.templateSlug, assistant.templateVersion) : null;
-  const rendered = renderAssistant({
-    businessName: org.name,
-    template: template?.definition ?? null,
-    customPrompt: assistant.customPrompt,
-    firstMessage: assistant.firstMessage,
-    variables: assistant.variables,
-    businessHours: assistant.businessHours,
-    afterHours: assistant.afterHours,
-    transferDirectory: assistant.transferDirectory,
-    enabledTools: assistant.enabledTools,
-    now,
-  });
+  const rendered = renderAssistant(renderInputOf(assistant, org.name, template?.definition ?? null, now));
   const metadata = {
     organizationId: tenant.organizationId,
     assistantId: assistant.id,
