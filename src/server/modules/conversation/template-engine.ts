@@ -3,6 +3,7 @@
 // the prompt for each missing slot, a confirmation, and the tool to call with which arguments).
 // Nothing here knows an industry: a clinic books and a restaurant takes orders because their
 // template files say so. Tools run only through `invokeTool` (the real webhook path).
+import { renderPromptTemplate } from "../assistants/render-prompt.js";
 import type { ConversationDefinition, ConversationIntent, ConversationSlot, ConversationToolCall, MenuItem } from "../templates/types.js";
 import type { ConversationEngine, EngineAssistant, EngineEvent, EngineTurnInput, EngineTurnResult } from "./engine.js";
 import { missingOption, type OrderItem, readChoices, readOrderItems, speakOrder } from "./menu-items.js";
@@ -169,8 +170,7 @@ function placeholders(turn: Turn, intent: ConversationIntent | null, extra: Reco
 }
 
 function render(template: string, values: Record<string, string>): string {
-  return template
-    .replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, key: string) => values[key] ?? "")
+  return renderPromptTemplate(template, values)
     .replace(/\s+([,.?!])/g, "$1")
     .replace(/\s{2,}/g, " ")
     .trim();
