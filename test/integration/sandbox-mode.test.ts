@@ -1,5 +1,5 @@
 // Sandbox mode: an organization setting that owners and admins switch (audited), which keeps
-// real numbers from being provisioned (409) and makes every call that starts meanwhile a test call.
+// real numbers from being provisioned (409), and cannot be switched on while a real number is active.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusUpdateMessage } from "../../src/server/modules/sandbox/messages.js";
@@ -193,29 +193,30 @@ describe("calls in sandbox mode", () => {
     throw new Error(`no call from ${caller}`);
   }
 
-  it("a real call that starts while sandbox mode is on is a test call; one that started before stays a real call", async () => {
+  it("sandbox mode can't be switched on while a real number could take real (billed) calls; once it is released, it can", async () => {
     const owner = await orgWithSandboxMode(false);
     const assistant = await createFromTemplate(t, owner, "general-office", { status: "active" });
     const number = await t.api.post(numbersPath(owner), { provider: "vapi", areaCode: "415", assistantId: assistant.id }, { token: owner.accessToken });
     expect(number.status, number.text).toBe(201);
     const { rows } = await t.ownerQuery<{ provider_number_id: string }>("SELECT provider_number_id FROM phone_numbers WHERE id = $1", [number.body.id]);
-    const vapiNumberId = rows[0]!.provider_number_id;
     const ringing = (callId: string, callerNumber: string) =>
       statusUpdateMessage(
-        { id: callId, orgId: "vapi-org", createdAtMs: CREATED_AT_MS, phoneNumberId: vapiNumberId, callerNumber },
+        { id: callId, orgId: "vapi-org", createdAtMs: CREATED_AT_MS, phoneNumberId: rows[0]!.provider_number_id, callerNumber },
         "ringing",
         CREATED_AT_MS + 1000,
       );
-
     await postVapiMessage(ringing(`vapi-call-${randomBytes(4).toString("hex")}`, "+12125550101"));
     expect(await callOf(owner, "+12125550101")).toMatchObject({ isTest: false });
 
-    expect((await setSandboxMode(owner, true)).status).toBe(200);
-    await postVapiMessage(ringing(`vapi-call-${randomBytes(4).toString("hex")}`, "+12125550102"));
-    expect(await callOf(owner, "+12125550102")).toMatchObject({ isTest: true });
-    expect(await callOf(owner, "+12125550101")).toMatchObject({ isTest: false });
+    const refused = await setSandboxMode(owner, true);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body).toMatchObject({ code: "SANDBOX_MODE_REAL_NUMBERS" });
+    expect(refused.body.detail).toContain("a real phone number");
+    const org = await t.api.get(orgPath(owner), { token: owner.accessToken });
+    expect(org.body.settings.sandboxMode ?? false).toBe(false);
 
-    const tests = await t.api.get(`${orgPath(owner)}/calls?isTest=true`, { token: owner.accessToken });
-    expect(tests.body.items.map((call: { callerNumber: string }) => call.callerNumber)).toEqual(["+12125550102"]);
+    const released = await t.api.post(`${numbersPath(owner)}/${number.body.id}/release`, {}, { token: owner.accessToken });
+    expect(released.status, released.text).toBeLessThan(300);
+    expect((await setSandboxMode(owner, true)).status).toBe(200);
   });
 });

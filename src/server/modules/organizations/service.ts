@@ -147,6 +147,25 @@ export async function getOrganization(ctx: AppContext, access: OrgAccess): Promi
   return toView(row, access.role);
 }
 
+/**
+ * Sandbox mode promises that nothing is metered, so it cannot be switched on while a real (Twilio or
+ * Vapi) number could still take real calls: those would go unbilled. The organization row is locked
+ * by the caller, as provisioning locks it, so the two cannot interleave.
+ */
+async function assertNoRealNumbers(tx: Db, organizationId: string): Promise<void> {
+  const { rows } = await tx.$client.query<{ count: number }>(
+    "SELECT count(*)::int AS count FROM phone_numbers WHERE organization_id = $1 AND provider <> 'sandbox' AND status = 'active'",
+    [organizationId],
+  );
+  const real = rows[0]?.count ?? 0;
+  if (real > 0) {
+    throw new Conflict(
+      "SANDBOX_MODE_REAL_NUMBERS",
+      `Sandbox mode can't be switched on while this organization has ${real === 1 ? "a real phone number" : `${real} real phone numbers`}: their calls are real and billed. Release them first, or try the assistant in its test console.`,
+    );
+  }
+}
+
 export type OrganizationPatch = { name?: string; slug?: string; timezone?: string; settings?: OrganizationSettings };
 
 export async function updateOrganization(
@@ -160,6 +179,7 @@ export async function updateOrganization(
   await withTenant(ctx.db, access.organizationId, async (tx) => {
     const [current] = await tx.select().from(organizations).where(eq(organizations.id, access.organizationId)).for("update");
     if (!current) throw new NotFound("Organization");
+    if (patch.settings?.sandboxMode === true && !current.settings.sandboxMode) await assertNoRealNumbers(tx, access.organizationId);
     await tx
       .update(organizations)
       .set({
