@@ -12,7 +12,7 @@ import { newId } from "../../db/ids.js";
 import { withTenantDerived } from "../../db/transaction.js";
 import { callCreatedAtOf, callerNumberOf, callOf, isRecord, numberOf, stringOf, type VapiMessage } from "../vapi-webhook/messages.js";
 import { resolveTenant } from "../vapi-webhook/tenant.js";
-import { callStatusOf, reportFieldsOf, runCallReportHooks, STATUS_RANK } from "./ingest.js";
+import { callStatusOf, reportFieldsOf, runCallReportHooks, STATUS_RANK, testCallSql } from "./ingest.js";
 import { CALL_EVENTS_CHANNEL, type CallEventSnapshot, callEventPayload } from "./live.js";
 import { ensureCallPartition } from "./partitions.js";
 import { CALL_STATUSES, type CallStatus } from "./schema.js";
@@ -234,12 +234,11 @@ async function applyInTransaction(ctx: AppContext, organizationId: string, selec
 
 /** Inserts the calls seen for the first time, fills empty fields of the others; returns their rows (locked until commit). */
 async function upsertCalls(tx: Db, organizationId: string, calls: CallFold[]): Promise<Map<string, CallRowState>> {
-  // Same rules as upsertCallRow: a call on a sandbox number, or of an organization in sandbox mode, is a test call.
   const { rows } = await tx.$client.query<CallRowState>({
     name: "ingest-upsert-calls",
     text: `INSERT INTO calls (organization_id, id, started_at, provider, provider_call_id, phone_number_id, assistant_id, caller_number, is_test, status)
            SELECT $1, c.id, c.started_at, c.provider, c.provider_call_id, c.phone_number_id, c.assistant_id, c.caller_number,
-             c.provider = 'sandbox' OR COALESCE((SELECT (o.settings->>'sandboxMode')::boolean FROM organizations o WHERE o.id = $1), false), 'queued'
+             ${testCallSql("c.provider", "$1")}, 'queued'
            FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
              AS c(id, started_at, provider, provider_call_id, phone_number_id, assistant_id, caller_number, ord)
            ORDER BY c.ord

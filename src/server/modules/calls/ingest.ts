@@ -26,6 +26,15 @@ export type CallRowInput = {
   isTest?: boolean;
 };
 
+/**
+ * SQL for a new call row's is_test, given SQL for its provider and its organization id: a call on a
+ * sandbox number, or of an organization in sandbox mode, is a test call. The single-row and the
+ * batch upsert both use it.
+ */
+export function testCallSql(providerSql: string, organizationIdSql: string): string {
+  return `(${providerSql} = 'sandbox' OR COALESCE((SELECT (o.settings->>'sandboxMode')::boolean FROM organizations o WHERE o.id = ${organizationIdSql}), false))`;
+}
+
 type CallRow = { id: string; assistant_id: string | null; phone_number_id: string | null; caller_number: string | null; is_test: boolean };
 
 /**
@@ -37,7 +46,7 @@ export async function upsertCallRow(tx: Db, input: CallRowInput): Promise<CallCo
   const { rows } = await tx.$client.query<CallRow>(
     `INSERT INTO calls (organization_id, id, started_at, provider, provider_call_id, phone_number_id, assistant_id, caller_number, fallback, is_test, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-       $10::boolean OR COALESCE((SELECT (o.settings->>'sandboxMode')::boolean FROM organizations o WHERE o.id = $1), false), 'queued')
+       ${testCallSql("$4", "$1")}, 'queued')
      ON CONFLICT (organization_id, provider_call_id, started_at) DO UPDATE SET
        phone_number_id = COALESCE(calls.phone_number_id, EXCLUDED.phone_number_id),
        assistant_id = COALESCE(calls.assistant_id, EXCLUDED.assistant_id),
@@ -54,8 +63,6 @@ export async function upsertCallRow(tx: Db, input: CallRowInput): Promise<CallCo
       input.assistantId,
       input.callerNumber,
       input.fallback ?? null,
-      // A call on a sandbox number is always a test call, whoever sends its messages.
-      input.provider === "sandbox",
     ],
   );
   const row = rows[0]!;
